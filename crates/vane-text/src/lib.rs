@@ -1,0 +1,18 @@
+//! Text normalisation and tokens (QUERY-LANGUAGE.md §2 and §12).
+//!
+//! Matching, search and analysis all see text through this crate, so a
+//! query term and a document are normalised by the same code: Unicode NFKC,
+//! Traditional→Simplified folding, lower-casing and accent stripping, then
+//! split into Han/kana character tokens and word tokens, each mapped back to
+//! character offsets in the original text. No I/O.
+
+mod chars;
+mod normalize;
+mod tokens;
+mod traditional_to_simplified;
+#[cfg(test)]
+mod ts_table_source;
+
+pub use chars::{CharClass, char_class};
+pub use normalize::{fold_char, for_each_normalized_char, lower_char, strip_accents_into, to_simplified};
+pub use tokens::{NormalizedText, Token, TokenKind};

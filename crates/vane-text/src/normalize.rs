@@ -1,0 +1,226 @@
+//! Character-level normalisation: NFKC, Traditional→Simplified, case and
+//! accents, keeping for every output character the range of input
+//! characters it came from, so that hits can be shown in the original text.
+
+use std::sync::OnceLock;
+
+use unicode_normalization::char::{canonical_combining_class, decompose_canonical};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+
+use crate::traditional_to_simplified::TRADITIONAL_TO_SIMPLIFIED;
+
+/// Calls `visit(normalised_char, source_start, source_end)` for the NFKC and
+/// Traditional→Simplified normalisation of `text`, in order. `source_start`
+/// and `source_end` are character offsets into `text` (end exclusive); a
+/// character that expands (`㍿` → `株式会社`) gives every output character
+/// the same source range, and combining sequences that compose give the
+/// composed character the range of the whole sequence.
+///
+/// Normalisation is applied per combining sequence (a starter and the
+/// non-starters after it), which is exact for every composition but the
+/// conjoining Hangul jamo, which modern text does not use.
+pub fn for_each_normalized_char(text: &str, mut visit: impl FnMut(char, u32, u32)) {
+    let mut chars = text.chars().peekable();
+    let mut index: u32 = 0;
+    let mut segment = String::new();
+    while let Some(c) = chars.next() {
+        let next_is_starter = chars.peek().is_none_or(|&next| is_starter(next));
+        if next_is_starter {
+            // Fast paths: the characters that make up nearly all Chinese and
+            // English text are their own NFKC form, or a fixed offset away.
+            if c.is_ascii() {
+                visit(c, index, index + 1);
+                index += 1;
+                continue;
+            }
+            if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                visit(to_simplified(c), index, index + 1);
+                index += 1;
+                continue;
+            }
+            if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
+                let half_width = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
+                visit(half_width, index, index + 1);
+                index += 1;
+                continue;
+            }
+        }
+        let start = index;
+        segment.clear();
+        segment.push(c);
+        index += 1;
+        while let Some(&next) = chars.peek() {
+            if is_starter(next) {
+                break;
+            }
+            segment.push(next);
+            chars.next();
+            index += 1;
+        }
+        if is_nfkc_quick(segment.chars()) == IsNormalized::Yes {
+            for normalised in segment.chars() {
+                visit(to_simplified(normalised), start, index);
+            }
+        } else {
+            for normalised in segment.nfkc() {
+                visit(to_simplified(normalised), start, index);
+            }
+        }
+    }
+}
+
+#[inline]
+fn is_starter(c: char) -> bool {
+    c.is_ascii() || canonical_combining_class(c) == 0
+}
+
+/// The Simplified form of a Traditional character (OpenCC's character
+/// table, first candidate); any other character is returned unchanged.
+#[inline]
+pub fn to_simplified(c: char) -> char {
+    if (c as u32) < 0x2E80 {
+        return c;
+    }
+    let dense = dense_table();
+    let code = c as u32;
+    if code >= dense.first && code < dense.first + dense.mapped.len() as u32 {
+        let mapped = dense.mapped[(code - dense.first) as usize];
+        return if mapped == 0 { c } else { char::from_u32(mapped).unwrap_or(c) };
+    }
+    TRADITIONAL_TO_SIMPLIFIED
+        .binary_search_by_key(&c, |&(traditional, _)| traditional)
+        .map_or(c, |found| TRADITIONAL_TO_SIMPLIFIED[found].1)
+}
+
+/// A direct-indexed copy of the table for the Basic Multilingual Plane,
+/// where almost every lookup falls: one array read per Han character.
+struct DenseTable {
+    first: u32,
+    mapped: Vec<u32>,
+}
+
+fn dense_table() -> &'static DenseTable {
+    static TABLE: OnceLock<DenseTable> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let in_bmp = || TRADITIONAL_TO_SIMPLIFIED.iter().filter(|(traditional, _)| (*traditional as u32) < 0x10000);
+        let first = in_bmp().map(|(traditional, _)| *traditional as u32).min().unwrap_or(0);
+        let last = in_bmp().map(|(traditional, _)| *traditional as u32).max().unwrap_or(0);
+        let mut mapped = vec![0; (last + 1).saturating_sub(first) as usize];
+        for (traditional, simplified) in in_bmp() {
+            mapped[(*traditional as u32 - first) as usize] = *simplified as u32;
+        }
+        DenseTable { first, mapped }
+    })
+}
+
+/// Appends the matching form of a normalised character: lower case
+/// (`char::to_lowercase`) with accents stripped.
+#[inline]
+pub fn fold_char(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+    } else if ('\u{2E80}'..='\u{9FFF}').contains(&c) {
+        out.push(c);
+    } else {
+        for lower in c.to_lowercase() {
+            strip_accent(lower, out);
+        }
+    }
+}
+
+/// Appends the lower-case form of a normalised character, accents kept.
+#[inline]
+pub fn lower_char(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+    } else {
+        out.extend(c.to_lowercase());
+    }
+}
+
+/// Appends `text` with accents stripped and case kept.
+pub fn strip_accents_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        strip_accent(c, out);
+    }
+}
+
+/// Accents are the combining diacritical marks (U+0300–U+036F) of Latin,
+/// Greek and Cyrillic letters; other scripts' marks are letters of their
+/// words and are kept.
+#[inline]
+fn strip_accent(c: char, out: &mut String) {
+    let code = c as u32;
+    if c.is_ascii() {
+        out.push(c);
+    } else if (0x300..=0x36F).contains(&code) {
+    } else if (0xC0..=0x52F).contains(&code) || (0x1E00..=0x1FFF).contains(&code) {
+        decompose_canonical(c, |part| {
+            if !(0x300..=0x36F).contains(&(part as u32)) {
+                out.push(part);
+            }
+        });
+    } else {
+        out.push(c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn normalised(text: &str) -> Vec<(char, u32, u32)> {
+        let mut out = Vec::new();
+        for_each_normalized_char(text, |c, start, end| out.push((c, start, end)));
+        out
+    }
+
+    fn fold(text: &str) -> String {
+        let mut out = String::new();
+        for (c, _, _) in normalised(text) {
+            fold_char(c, &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn nfkc_and_traditional_folding_keep_source_offsets() {
+        assert_eq!(normalised("Ａ輿"), vec![('A', 0, 1), ('舆', 1, 2)]);
+        // a decomposed accent composes and covers both source characters
+        assert_eq!(normalised("e\u{301}x"), vec![('é', 0, 2), ('x', 2, 3)]);
+        // one compatibility character expanding to four
+        assert_eq!(normalised("㍿").len(), 4);
+        assert!(normalised("㍿").iter().all(|&(_, start, end)| (start, end) == (0, 1)));
+    }
+
+    #[test]
+    fn folding_lowercases_and_strips_accents() {
+        for (input, folded) in [
+            ("輿情發佈", "舆情发布"),
+            ("ＸＩＡＯＭＩ　ＳＵ７", "xiaomi su7"),
+            ("Café São Paulo", "cafe sao paulo"),
+            ("ÉCOLE", "ecole"),
+            ("Ωμέγα", "ωμεγα"),
+            ("İstanbul", "istanbul"),
+        ] {
+            assert_eq!(fold(input), folded, "{input}");
+        }
+    }
+
+    #[test]
+    fn committed_table_is_generated_from_opencc() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/opencc/TSCharacters.txt");
+        let Ok(source) = std::fs::read_to_string(path) else {
+            eprintln!("skipped: {path} is not present");
+            return;
+        };
+        let committed = include_str!("traditional_to_simplified.rs");
+        let generated = crate::ts_table_source::render_rust_table(&source).unwrap();
+        assert!(committed == generated, "regenerate src/traditional_to_simplified.rs (see examples/generate_ts_table.rs)");
+        let pairs = crate::ts_table_source::parse_pairs(&source).unwrap();
+        assert!(pairs.len() > 3000, "{}", pairs.len());
+        for (traditional, simplified) in pairs {
+            assert_eq!(to_simplified(traditional), simplified);
+        }
+    }
+}

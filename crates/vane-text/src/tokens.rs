@@ -1,0 +1,156 @@
+//! Tokens: Han/kana characters one by one, runs of letters and digits as
+//! words, everything else a separator (QUERY-LANGUAGE.md §2).
+
+use crate::chars::{CharClass, char_class};
+use crate::normalize::{fold_char, for_each_normalized_char};
+
+/// Whether a token is one Han/kana character or a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    Han,
+    Word,
+}
+
+/// One token of a normalised text. Offsets are `u32` to keep the token
+/// small; texts over 4 GiB are not documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token {
+    /// Byte range in [`NormalizedText::folded`].
+    pub folded_start: u32,
+    pub folded_end: u32,
+    /// Byte range in [`NormalizedText::cased`].
+    pub cased_start: u32,
+    pub cased_end: u32,
+    /// Character range in the original text, end exclusive.
+    pub char_start: u32,
+    pub char_end: u32,
+    pub kind: TokenKind,
+    /// Nothing (not even a space) stands between the previous token and this one.
+    pub joined: bool,
+}
+
+/// A text after normalisation: the text in two forms and its tokens.
+#[derive(Debug, Clone, Default)]
+pub struct NormalizedText {
+    /// NFKC and Traditional→Simplified, case and accents kept; separators kept.
+    pub cased: String,
+    /// `cased`, lower-cased and with accents stripped: the form terms match in.
+    pub folded: String,
+    pub tokens: Vec<Token>,
+}
+
+impl NormalizedText {
+    pub fn new(text: &str) -> Self {
+        let mut normalized = Self::default();
+        normalized.reset(text);
+        normalized
+    }
+
+    /// Re-normalises into the existing buffers (no allocation once warm).
+    pub fn reset(&mut self, text: &str) {
+        self.cased.clear();
+        self.folded.clear();
+        self.tokens.clear();
+        self.cased.reserve(text.len());
+        self.folded.reserve(text.len());
+        let Self { cased, folded, tokens } = self;
+        let mut in_word = false;
+        let mut previous_was_token = false;
+        for_each_normalized_char(text, |c, source_start, source_end| {
+            let cased_start = cased.len() as u32;
+            let folded_start = folded.len() as u32;
+            cased.push(c);
+            fold_char(c, folded);
+            match char_class(c) {
+                CharClass::Han => {
+                    tokens.push(Token {
+                        folded_start,
+                        folded_end: folded.len() as u32,
+                        cased_start,
+                        cased_end: cased.len() as u32,
+                        char_start: source_start,
+                        char_end: source_end,
+                        kind: TokenKind::Han,
+                        joined: previous_was_token,
+                    });
+                    in_word = false;
+                    previous_was_token = true;
+                }
+                CharClass::Word => {
+                    if in_word {
+                        let token = tokens.last_mut().expect("a word is open");
+                        token.folded_end = folded.len() as u32;
+                        token.cased_end = cased.len() as u32;
+                        token.char_end = token.char_end.max(source_end);
+                    } else {
+                        tokens.push(Token {
+                            folded_start,
+                            folded_end: folded.len() as u32,
+                            cased_start,
+                            cased_end: cased.len() as u32,
+                            char_start: source_start,
+                            char_end: source_end,
+                            kind: TokenKind::Word,
+                            joined: previous_was_token,
+                        });
+                        in_word = true;
+                    }
+                    previous_was_token = true;
+                }
+                CharClass::Separator => {
+                    in_word = false;
+                    previous_was_token = false;
+                }
+            }
+        });
+    }
+
+    /// The folded (matching) form of a token.
+    pub fn folded_token(&self, token: &Token) -> &str {
+        &self.folded[token.folded_start as usize..token.folded_end as usize]
+    }
+
+    /// The cased form of a token.
+    pub fn cased_token(&self, token: &Token) -> &str {
+        &self.cased[token.cased_start as usize..token.cased_end as usize]
+    }
+
+    /// The folded forms of all tokens, for tests and quick checks.
+    pub fn folded_tokens(&self) -> Vec<&str> {
+        self.tokens.iter().map(|token| self.folded_token(token)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_follow_the_specification_example() {
+        let text = NormalizedText::new("小米SU7发布会，雷军说");
+        assert_eq!(text.folded_tokens(), ["小", "米", "su7", "发", "布", "会", "雷", "军", "说"]);
+        let joined: Vec<bool> = text.tokens.iter().map(|token| token.joined).collect();
+        assert_eq!(joined, [false, true, true, true, true, true, false, true, true]);
+    }
+
+    #[test]
+    fn tokens_map_back_to_original_characters() {
+        let original = "Ｒｅｄｍｉ-Note 輿情 cafe\u{301}!";
+        let text = NormalizedText::new(original);
+        assert_eq!(text.folded_tokens(), ["redmi", "note", "舆", "情", "cafe"]);
+        let chars: Vec<char> = original.chars().collect();
+        let spans: Vec<String> = text
+            .tokens
+            .iter()
+            .map(|token| chars[token.char_start as usize..token.char_end as usize].iter().collect())
+            .collect();
+        assert_eq!(spans, ["Ｒｅｄｍｉ", "Note", "輿", "情", "cafe\u{301}"]);
+        assert_eq!(text.cased_token(&text.tokens[4]), "café");
+    }
+
+    #[test]
+    fn underscores_emoji_and_punctuation_separate() {
+        let text = NormalizedText::new("a_b😀c e-mail mi.com 12:30");
+        assert_eq!(text.folded_tokens(), ["a", "b", "c", "e", "mail", "mi", "com", "12", "30"]);
+    }
+}
