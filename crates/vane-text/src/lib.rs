@@ -14,5 +14,6 @@ mod traditional_to_simplified;
 mod ts_table_source;
 
 pub use chars::{CharClass, char_class};
-pub use normalize::{fold_char, for_each_normalized_char, lower_char, strip_accents_into, to_simplified};
+pub use normalize::{
+    fold_char, for_each_nfkc_char, for_each_normalized_char, lower_char, strip_accents_into, to_simplified};
 pub use tokens::{NormalizedText, Token, TokenKind};

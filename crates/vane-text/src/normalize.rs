@@ -19,7 +19,19 @@ use crate::traditional_to_simplified::TRADITIONAL_TO_SIMPLIFIED;
 /// Normalisation is applied per combining sequence (a starter and the
 /// non-starters after it), which is exact for every composition but the
 /// conjoining Hangul jamo, which modern text does not use.
-pub fn for_each_normalized_char(text: &str, mut visit: impl FnMut(char, u32, u32)) {
+pub fn for_each_normalized_char(text: &str, visit: impl FnMut(char, u32, u32)) {
+    normalize_chars(text, true, visit);
+}
+
+/// Like [`for_each_normalized_char`] with NFKC only: no
+/// Traditional→Simplified folding. Query text is read in this form, so
+/// that URL values and error columns see what the user typed.
+pub fn for_each_nfkc_char(text: &str, visit: impl FnMut(char, u32, u32)) {
+    normalize_chars(text, false, visit);
+}
+
+fn normalize_chars(text: &str, simplify: bool, mut visit: impl FnMut(char, u32, u32)) {
+    let simplified = |c: char| if simplify { to_simplified(c) } else { c };
     let mut chars = text.chars().peekable();
     let mut index: u32 = 0;
     let mut segment = String::new();
@@ -34,7 +46,7 @@ pub fn for_each_normalized_char(text: &str, mut visit: impl FnMut(char, u32, u32
                 continue;
             }
             if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-                visit(to_simplified(c), index, index + 1);
+                visit(simplified(c), index, index + 1);
                 index += 1;
                 continue;
             }
@@ -59,11 +71,11 @@ pub fn for_each_normalized_char(text: &str, mut visit: impl FnMut(char, u32, u32
         }
         if is_nfkc_quick(segment.chars()) == IsNormalized::Yes {
             for normalised in segment.chars() {
-                visit(to_simplified(normalised), start, index);
+                visit(simplified(normalised), start, index);
             }
         } else {
             for normalised in segment.nfkc() {
-                visit(to_simplified(normalised), start, index);
+                visit(simplified(normalised), start, index);
             }
         }
     }

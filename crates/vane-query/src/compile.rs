@@ -1,0 +1,297 @@
+//! Compiles syntax trees into match programs over shared tables of terms
+//! and anchors, and chooses each topic's anchors for the presearcher.
+//!
+//! Terms are interned: the same term in a thousand topics is looked up
+//! once per document. Every term has one anchor, a literal string that
+//! must occur in the folded text wherever the term occurs; a topic's
+//! anchor set is chosen so that the topic can match only if one of its
+//! anchors (or metadata keys) is present.
+
+use std::collections::HashMap;
+
+use vane_model::Channel;
+use vane_text::TokenKind;
+
+use crate::ast::{Expr, ExprKind, FlagField, KeywordField, MetaCondition, NumberField, NumberRange};
+use crate::term::TermPattern;
+
+pub(crate) type TermId = u32;
+pub(crate) type AnchorId = u32;
+
+/// Bit set of text fields: 1 = title, 2 = body.
+pub(crate) type FieldMask = u8;
+pub(crate) const ALL_FIELDS: FieldMask = 0b11;
+
+#[derive(Debug, Clone)]
+pub(crate) enum Node {
+    Term { term: TermId, fields: FieldMask },
+    And(Vec<Node>),
+    Or(Vec<Node>),
+    Not(Box<Node>),
+    Near { left: Vec<TermId>, right: Vec<TermId>, fields: FieldMask, distance: u32, ordered: bool },
+    Meta(CompiledMeta),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum CompiledMeta {
+    Site(Vec<String>),
+    Url(Vec<String>),
+    Keyword { field: KeywordField, values: Vec<TermPattern> },
+    Channel(Vec<Channel>),
+    Flag { field: FlagField, values: Vec<bool> },
+    Range { field: NumberField, ranges: Vec<NumberRange> },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct TermEntry {
+    pub(crate) pattern: TermPattern,
+    /// `Some(slop)` for a `"…"~n` phrase of two or more tokens.
+    pub(crate) window: Option<u32>,
+    pub(crate) anchor: AnchorId,
+    /// Index of the token the anchor starts at (sequences only).
+    pub(crate) anchor_offset: u32,
+}
+
+/// Interned terms and anchor strings, shared by all topics.
+#[derive(Debug, Default)]
+pub(crate) struct Tables {
+    term_ids: HashMap<(TermPattern, Option<u32>), TermId>,
+    pub(crate) terms: Vec<TermEntry>,
+    anchor_ids: HashMap<String, AnchorId>,
+    pub(crate) anchors: Vec<String>,
+}
+
+/// What a topic's match depends on, for the presearcher.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum AnchorKey {
+    Text(AnchorId),
+    Meta(String),
+}
+
+impl Tables {
+    fn anchor(&mut self, text: &str) -> AnchorId {
+        if let Some(&id) = self.anchor_ids.get(text) {
+            return id;
+        }
+        let id = self.anchors.len() as AnchorId;
+        self.anchors.push(text.to_string());
+        self.anchor_ids.insert(text.to_string(), id);
+        id
+    }
+
+    fn term(&mut self, pattern: TermPattern, slop: Option<u32>) -> TermId {
+        let window = slop.filter(|_| pattern.len() > 1);
+        let key = (pattern, window);
+        if let Some(&id) = self.term_ids.get(&key) {
+            return id;
+        }
+        let (pattern, window) = key;
+        let (anchor_text, anchor_offset) = choose_anchor(&pattern, window.is_some());
+        let anchor = self.anchor(&anchor_text);
+        let id = self.terms.len() as TermId;
+        self.terms.push(TermEntry { pattern: pattern.clone(), window, anchor, anchor_offset });
+        self.term_ids.insert((pattern, window), id);
+        id
+    }
+
+    /// Compiles a parsed, validated tree.
+    pub(crate) fn compile(&mut self, expr: &Expr) -> Node {
+        self.compile_scoped(expr, ALL_FIELDS)
+    }
+
+    fn compile_scoped(&mut self, expr: &Expr, fields: FieldMask) -> Node {
+        match &expr.kind {
+            ExprKind::Term(term) => Node::Term { term: self.compile_term(&term.text, term.case_sensitive, term.slop), fields },
+            ExprKind::And(children) => Node::And(children.iter().map(|child| self.compile_scoped(child, fields)).collect()),
+            ExprKind::Or(children) => Node::Or(children.iter().map(|child| self.compile_scoped(child, fields)).collect()),
+            ExprKind::Not(inner) => Node::Not(Box::new(self.compile_scoped(inner, fields))),
+            ExprKind::Near { left, right, distance, ordered } => Node::Near {
+                left: self.near_operand(left),
+                right: self.near_operand(right),
+                fields,
+                distance: *distance,
+                ordered: *ordered,
+            },
+            ExprKind::Scoped { field, expr } => self.compile_scoped(expr, fields & (1 << field.index())),
+            ExprKind::Meta(condition) => Node::Meta(compile_meta(condition)),
+        }
+    }
+
+    fn compile_term(&mut self, text: &str, case_sensitive: bool, slop: Option<u32>) -> TermId {
+        let compiled = TermPattern::compile(text, case_sensitive).expect("terms are validated by the parser");
+        self.term(compiled.pattern, slop)
+    }
+
+    fn near_operand(&mut self, expr: &Expr) -> Vec<TermId> {
+        let mut terms = Vec::new();
+        self.collect_near_terms(expr, &mut terms);
+        terms.sort_unstable();
+        terms.dedup();
+        terms
+    }
+
+    fn collect_near_terms(&mut self, expr: &Expr, terms: &mut Vec<TermId>) {
+        match &expr.kind {
+            ExprKind::Term(term) => terms.push(self.compile_term(&term.text, term.case_sensitive, None)),
+            ExprKind::Or(children) => children.iter().for_each(|child| self.collect_near_terms(child, terms)),
+            _ => unreachable!("NEAR operands are validated by the parser"),
+        }
+    }
+
+    /// The anchors that must include one present in any matching document,
+    /// with an estimate of how often that happens; `None` when the node
+    /// cannot be anchored (it is evaluated for every document).
+    pub(crate) fn anchor_set(&self, node: &Node) -> Option<(f64, Vec<AnchorKey>)> {
+        match node {
+            Node::Term { term, .. } => Some(self.term_anchor(*term)),
+            Node::And(children) => children
+                .iter()
+                .filter_map(|child| self.anchor_set(child))
+                .min_by(|a, b| a.0.total_cmp(&b.0)),
+            Node::Or(children) => union(children.iter().map(|child| self.anchor_set(child))),
+            Node::Not(_) => None,
+            Node::Near { left, right, .. } => {
+                let side = |terms: &[TermId]| union(terms.iter().map(|&term| Some(self.term_anchor(term))));
+                [side(left), side(right)].into_iter().flatten().min_by(|a, b| a.0.total_cmp(&b.0))
+            }
+            Node::Meta(meta) => meta_anchor(meta),
+        }
+    }
+
+    fn term_anchor(&self, term: TermId) -> (f64, Vec<AnchorKey>) {
+        let entry = &self.terms[term as usize];
+        let text = &self.anchors[entry.anchor as usize];
+        let token = &entry.pattern.tokens[entry.anchor_offset as usize];
+        (anchor_cost(text, token.kind, token.wildcard), vec![AnchorKey::Text(entry.anchor)])
+    }
+}
+
+fn union(sets: impl Iterator<Item = Option<(f64, Vec<AnchorKey>)>>) -> Option<(f64, Vec<AnchorKey>)> {
+    let mut cost = 0.0;
+    let mut keys = Vec::new();
+    for set in sets {
+        let (set_cost, set_keys) = set?;
+        cost += set_cost;
+        keys.extend(set_keys);
+    }
+    Some((f64::min(cost, 1.0), keys))
+}
+
+/// Rough probability that an anchor occurs in a document: longer literals
+/// are rarer; single Han characters and short words are common.
+fn anchor_cost(text: &str, kind: TokenKind, wildcard: bool) -> f64 {
+    let chars = text.chars().count();
+    let base = match kind {
+        TokenKind::Han => match chars {
+            1 => 0.3,
+            2 => 0.03,
+            _ => 0.005,
+        },
+        TokenKind::Word => match chars {
+            0..=2 => 0.2,
+            3 => 0.05,
+            4 | 5 => 0.01,
+            _ => 0.003,
+        },
+    };
+    if wildcard { f64::min(base * 5.0, 1.0) } else { base }
+}
+
+/// Picks the most selective literal of a term. For a sequence, runs of
+/// touching Han characters count as one literal; for a `~n` window, tokens
+/// stand alone (any order).
+fn choose_anchor(pattern: &TermPattern, window: bool) -> (String, u32) {
+    let mut best: Option<(String, u32, (bool, usize))> = None;
+    let mut index = 0;
+    while index < pattern.tokens.len() {
+        let token = &pattern.tokens[index];
+        let mut text = token.anchor.clone();
+        let mut end = index + 1;
+        if !window && token.kind == TokenKind::Han {
+            while let Some(next) = pattern.tokens.get(end)
+                && next.kind == TokenKind::Han
+                && next.must_join
+            {
+                text.push_str(&next.anchor);
+                end += 1;
+            }
+        }
+        let rank = (!token.wildcard, text.len());
+        if best.as_ref().is_none_or(|(_, _, best_rank)| rank > *best_rank) {
+            best = Some((text, index as u32, rank));
+        }
+        index = end;
+    }
+    let (text, offset, _) = best.expect("terms have at least one token");
+    (text, offset)
+}
+
+fn compile_meta(condition: &MetaCondition) -> CompiledMeta {
+    match condition {
+        MetaCondition::Site(sites) => CompiledMeta::Site(sites.clone()),
+        MetaCondition::Url(urls) => CompiledMeta::Url(urls.clone()),
+        MetaCondition::Keyword { field, values } => CompiledMeta::Keyword {
+            field: *field,
+            values: values
+                .iter()
+                .map(|value| TermPattern::compile(value, false).expect("values are validated by the parser").pattern)
+                .collect(),
+        },
+        MetaCondition::Channel(channels) => CompiledMeta::Channel(channels.clone()),
+        MetaCondition::Flag { field, values } => CompiledMeta::Flag { field: *field, values: values.clone() },
+        MetaCondition::Range { field, ranges } => CompiledMeta::Range { field: *field, ranges: ranges.clone() },
+    }
+}
+
+/// The key a document emits for a metadata value, and a query looks up.
+pub(crate) fn meta_key(field: &str, value: &str) -> String {
+    let mut key = String::with_capacity(field.len() + 1 + value.len());
+    key.push_str(field);
+    key.push('\0');
+    key.push_str(value);
+    key
+}
+
+/// Keyword values compare token by token; their key is the folded tokens.
+pub(crate) fn keyword_key_text<'a>(tokens: impl Iterator<Item = &'a str>) -> String {
+    let mut text = String::new();
+    for (index, token) in tokens.enumerate() {
+        if index > 0 {
+            text.push(' ');
+        }
+        text.push_str(token);
+    }
+    text
+}
+
+fn meta_anchor(meta: &CompiledMeta) -> Option<(f64, Vec<AnchorKey>)> {
+    let keys = |field: &str, values: Vec<String>, cost: f64| {
+        let total = f64::min(cost * values.len() as f64, 1.0);
+        Some((total, values.into_iter().map(|value| AnchorKey::Meta(meta_key(field, &value))).collect()))
+    };
+    match meta {
+        CompiledMeta::Site(sites) => keys("site", sites.clone(), 0.05),
+        CompiledMeta::Channel(channels) => {
+            keys("channel", channels.iter().map(|channel| channel.as_str().to_string()).collect(), 0.15)
+        }
+        CompiledMeta::Flag { field, values } => {
+            keys(field.as_str(), values.iter().map(|value| value.to_string()).collect(), 0.4)
+        }
+        CompiledMeta::Keyword { field, values } => {
+            if values.iter().any(|value| value.tokens.iter().any(|token| token.wildcard)) {
+                return None;
+            }
+            let texts = values
+                .iter()
+                .map(|value| keyword_key_text(value.tokens.iter().map(|token| token.anchor.as_str())))
+                .collect();
+            let cost = match field {
+                KeywordField::Author => 0.01,
+                KeywordField::Region => 0.1,
+                KeywordField::Lang | KeywordField::Country => 0.4,
+            };
+            keys(field.as_str(), texts, cost)
+        }
+        CompiledMeta::Url(_) | CompiledMeta::Range { .. } => None,
+    }
+}

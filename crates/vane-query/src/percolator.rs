@@ -1,0 +1,582 @@
+//! The percolator: every active topic compiled together, matched against
+//! one document at a time (QUERY-LANGUAGE.md §10).
+//!
+//! A presearch selects candidate topics: an Aho-Corasick automaton over
+//! the anchors of all terms runs over the folded text of the title and
+//! body, and metadata keys are looked up in a hash map; topics that could
+//! not be anchored are always candidates. Each candidate's program is then
+//! verified exactly over token positions, with the occurrences of every
+//! term computed once per document and shared between topics.
+//!
+//! Topics can be added, changed and removed one at a time. Anchors live in
+//! two automata: the main one, built over all anchors at the last
+//! compaction, and a small delta one over the anchors added since, rebuilt
+//! on each change; when the delta outgrows a fraction of the main, both are
+//! merged. A change therefore costs the delta, not a full rebuild.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use vane_model::{TextField, TopicId};
+use vane_text::NormalizedText;
+
+use crate::Query;
+use crate::ast::KeywordField;
+use crate::compile::{AnchorKey, CompiledMeta, FieldMask, Node, TermId, Tables, keyword_key_text, meta_key};
+use crate::document::PreparedDocument;
+
+/// A delta automaton with more anchors than this fraction of the main one
+/// (and more than the minimum) is merged into the main automaton.
+const DELTA_FRACTION: usize = 8;
+const DELTA_MINIMUM: usize = 2048;
+
+/// All active topics, ready to match documents.
+#[derive(Debug, Default)]
+pub struct Percolator {
+    tables: Tables,
+    topics: Vec<Option<Topic>>,
+    slots: HashMap<TopicId, u32>,
+    /// Topic slots by text anchor id.
+    text_postings: Vec<Vec<u32>>,
+    meta_postings: HashMap<String, Vec<u32>>,
+    /// Slots of topics the presearcher cannot select: verified on every document.
+    always: Vec<u32>,
+    main: Segment,
+    delta: Segment,
+    removed_since_rebuild: usize,
+}
+
+#[derive(Debug)]
+struct Topic {
+    id: TopicId,
+    query: Query,
+    program: Node,
+    anchors: Option<Vec<AnchorKey>>,
+}
+
+/// An automaton over the anchors `first..first + count`.
+#[derive(Debug, Default)]
+struct Segment {
+    automaton: Option<AhoCorasick>,
+    first: u32,
+    count: usize,
+}
+
+impl Segment {
+    fn build(anchors: &[String], first: usize) -> Segment {
+        let patterns = &anchors[first..];
+        let automaton = (!patterns.is_empty()).then(|| {
+            // Contiguous NFA: compact for tens of thousands of patterns; the
+            // DFA's memory grows with patterns × byte classes.
+            let kind = if patterns.len() <= 256 { None } else { Some(AhoCorasickKind::ContiguousNFA) };
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(kind)
+                .build(patterns)
+                .expect("anchor automaton within size limits")
+        });
+        Segment { automaton, first: first as u32, count: patterns.len() }
+    }
+}
+
+/// A topic that matched, with the hit spans that made it match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicMatch<'a> {
+    pub topic: &'a TopicId,
+    /// Empty unless hits were asked for.
+    pub hits: Vec<Hit>,
+}
+
+/// A hit: character offsets in the original, un-normalised field text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Hit {
+    pub field: TextField,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// A term occurrence: tokens `start..end` of a field (0 title, 1 body).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Occurrence {
+    field: u8,
+    start: u32,
+    end: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct AnchorHit {
+    anchor: u32,
+    field: u8,
+    token: u32,
+}
+
+/// Per-thread working memory for [`Percolator::percolate`], reused across
+/// documents so that matching allocates little.
+#[derive(Debug, Default)]
+pub struct MatchScratch {
+    generation: u32,
+    anchor_hits: Vec<AnchorHit>,
+    candidate_stamp: Vec<u32>,
+    candidates: Vec<u32>,
+    term_stamp: Vec<u32>,
+    term_ranges: Vec<(u32, u32)>,
+    occurrences: Vec<Occurrence>,
+    near_left: Vec<Occurrence>,
+    near_right: Vec<Occurrence>,
+    meta_keys: Vec<String>,
+    text: String,
+}
+
+/// Why a topic could not be added.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("topic {topic}: {error}")]
+pub struct TopicError {
+    pub topic: TopicId,
+    pub error: crate::ParseError,
+}
+
+impl Percolator {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Compiles many topics at once, building the automaton once. A later
+    /// topic with the same id replaces an earlier one.
+    pub fn build<'q>(topics: impl IntoIterator<Item = (TopicId, &'q str)>) -> Result<Self, TopicError> {
+        let mut percolator = Self::new();
+        for (topic, text) in topics {
+            let query = Query::parse(text).map_err(|error| TopicError { topic: topic.clone(), error })?;
+            percolator.upsert_without_index(topic, query);
+        }
+        percolator.rebuild_main();
+        Ok(percolator)
+    }
+
+    /// Adds a topic, or replaces the query of an existing one (keeping its
+    /// place in the output order).
+    pub fn insert(&mut self, topic: TopicId, query: Query) {
+        let anchors_before = self.tables.anchors.len();
+        self.upsert_without_index(topic, query);
+        if self.tables.anchors.len() != anchors_before {
+            let delta_size = self.tables.anchors.len() - self.main.count;
+            if delta_size > DELTA_MINIMUM.max(self.main.count / DELTA_FRACTION) {
+                self.rebuild_main();
+            } else {
+                self.delta = Segment::build(&self.tables.anchors, self.main.count);
+            }
+        }
+    }
+
+    /// Removes a topic; `false` if there was none with this id.
+    pub fn remove(&mut self, topic: &TopicId) -> bool {
+        let Some(slot) = self.slots.remove(topic) else { return false };
+        if let Some(old) = self.topics[slot as usize].take() {
+            self.unpost(slot, old.anchors.as_deref());
+        }
+        self.removed_since_rebuild += 1;
+        if self.removed_since_rebuild > 1024 && self.removed_since_rebuild > self.slots.len() {
+            self.rebuild_all();
+        }
+        true
+    }
+
+    /// Number of active topics.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// The parsed query of a topic.
+    pub fn query(&self, topic: &TopicId) -> Option<&Query> {
+        let slot = *self.slots.get(topic)?;
+        self.topics[slot as usize].as_ref().map(|entry| &entry.query)
+    }
+
+    /// Every distinct anchor literal, for benchmarks against a raw scan.
+    pub fn anchor_literals(&self) -> &[String] {
+        &self.tables.anchors
+    }
+
+    fn upsert_without_index(&mut self, topic: TopicId, query: Query) {
+        let program = self.tables.compile(query.expr());
+        let anchors = self.tables.anchor_set(&program).map(|(_, keys)| keys);
+        self.text_postings.resize_with(self.tables.anchors.len(), Vec::new);
+        let slot = match self.slots.get(&topic) {
+            Some(&slot) => {
+                if let Some(old) = self.topics[slot as usize].take() {
+                    self.unpost(slot, old.anchors.as_deref());
+                }
+                slot
+            }
+            None => {
+                let slot = self.topics.len() as u32;
+                self.topics.push(None);
+                self.slots.insert(topic.clone(), slot);
+                slot
+            }
+        };
+        self.post(slot, anchors.as_deref());
+        self.topics[slot as usize] = Some(Topic { id: topic, query, program, anchors });
+    }
+
+    fn post(&mut self, slot: u32, anchors: Option<&[AnchorKey]>) {
+        let Some(anchors) = anchors else {
+            self.always.push(slot);
+            return;
+        };
+        for key in anchors {
+            let postings = match key {
+                AnchorKey::Text(anchor) => &mut self.text_postings[*anchor as usize],
+                AnchorKey::Meta(key) => self.meta_postings.entry(key.clone()).or_default(),
+            };
+            if postings.last() != Some(&slot) {
+                postings.push(slot);
+            }
+        }
+    }
+
+    fn unpost(&mut self, slot: u32, anchors: Option<&[AnchorKey]>) {
+        let Some(anchors) = anchors else {
+            self.always.retain(|&other| other != slot);
+            return;
+        };
+        for key in anchors {
+            match key {
+                AnchorKey::Text(anchor) => self.text_postings[*anchor as usize].retain(|&other| other != slot),
+                AnchorKey::Meta(key) => {
+                    if let Some(postings) = self.meta_postings.get_mut(key) {
+                        postings.retain(|&other| other != slot);
+                    }
+                }
+            }
+        }
+    }
+
+    fn rebuild_main(&mut self) {
+        self.main = Segment::build(&self.tables.anchors, 0);
+        self.delta = Segment { first: self.main.count as u32, ..Segment::default() };
+    }
+
+    /// Recompiles the live topics into fresh tables, dropping the terms
+    /// and anchors of removed topics; output order is kept.
+    fn rebuild_all(&mut self) {
+        let live: Vec<Topic> = std::mem::take(&mut self.topics).into_iter().flatten().collect();
+        *self = Self::default();
+        for topic in live {
+            self.upsert_without_index(topic.id, topic.query);
+        }
+        self.rebuild_main();
+    }
+
+    /// The topics `document` matches, in insertion order; with `explain`,
+    /// each with the hit spans of the positive terms that made it match.
+    pub fn percolate<'p>(&'p self, document: &PreparedDocument, scratch: &mut MatchScratch, explain: bool) -> Vec<TopicMatch<'p>> {
+        self.begin(scratch);
+        self.presearch(document, scratch);
+        let mut matches = Vec::new();
+        let mut hits = Vec::new();
+        let candidates = std::mem::take(&mut scratch.candidates);
+        for &slot in &candidates {
+            let Some(topic) = &self.topics[slot as usize] else { continue };
+            hits.clear();
+            if self.evaluate(&topic.program, document, scratch, &mut hits, explain) {
+                matches.push(TopicMatch { topic: &topic.id, hits: if explain { to_hits(document, &mut hits) } else { Vec::new() } });
+            }
+        }
+        scratch.candidates = candidates;
+        matches
+    }
+
+    fn begin(&self, scratch: &mut MatchScratch) {
+        scratch.generation = scratch.generation.wrapping_add(1);
+        if scratch.generation == 0 {
+            scratch.term_stamp.iter_mut().for_each(|stamp| *stamp = 0);
+            scratch.candidate_stamp.iter_mut().for_each(|stamp| *stamp = 0);
+            scratch.generation = 1;
+        }
+        scratch.term_stamp.resize(self.tables.terms.len(), 0);
+        scratch.term_ranges.resize(self.tables.terms.len(), (0, 0));
+        scratch.candidate_stamp.resize(self.topics.len(), 0);
+        scratch.occurrences.clear();
+        scratch.anchor_hits.clear();
+        scratch.candidates.clear();
+    }
+
+    fn presearch(&self, document: &PreparedDocument, scratch: &mut MatchScratch) {
+        for field in 0..2 {
+            let text = document.field_at(field);
+            for segment in [&self.main, &self.delta] {
+                let Some(automaton) = &segment.automaton else { continue };
+                for found in automaton.find_overlapping_iter(text.folded.as_str()) {
+                    if let Some(token) = token_starting_at(text, found.start()) {
+                        scratch.anchor_hits.push(AnchorHit {
+                            anchor: segment.first + found.pattern().as_u32(),
+                            field: field as u8,
+                            token,
+                        });
+                    }
+                }
+            }
+        }
+        scratch.anchor_hits.sort_unstable();
+        let generation = scratch.generation;
+        let MatchScratch { anchor_hits, candidate_stamp, candidates, meta_keys, .. } = scratch;
+        let mut mark = |slot: u32| {
+            let stamp = &mut candidate_stamp[slot as usize];
+            if *stamp != generation {
+                *stamp = generation;
+                candidates.push(slot);
+            }
+        };
+        let mut previous = None;
+        for hit in anchor_hits.iter() {
+            if previous != Some(hit.anchor) {
+                previous = Some(hit.anchor);
+                self.text_postings[hit.anchor as usize].iter().for_each(|&slot| mark(slot));
+            }
+        }
+        if !self.meta_postings.is_empty() {
+            document_meta_keys(document, meta_keys);
+            for key in meta_keys.iter() {
+                if let Some(postings) = self.meta_postings.get(key) {
+                    postings.iter().for_each(|&slot| mark(slot));
+                }
+            }
+        }
+        self.always.iter().for_each(|&slot| mark(slot));
+        candidates.sort_unstable();
+    }
+
+    fn evaluate(&self, node: &Node, document: &PreparedDocument, scratch: &mut MatchScratch, hits: &mut Vec<Occurrence>, explain: bool) -> bool {
+        match node {
+            Node::Term { term, fields } => {
+                let range = self.occurrences(*term, document, scratch);
+                let mut found = false;
+                for occurrence in &scratch.occurrences[range] {
+                    if in_fields(occurrence, *fields) {
+                        found = true;
+                        if !explain {
+                            break;
+                        }
+                        hits.push(*occurrence);
+                    }
+                }
+                found
+            }
+            Node::And(children) => {
+                let mark = hits.len();
+                for child in children {
+                    if !self.evaluate(child, document, scratch, hits, explain) {
+                        hits.truncate(mark);
+                        return false;
+                    }
+                }
+                true
+            }
+            Node::Or(children) => {
+                let mut any = false;
+                for child in children {
+                    if self.evaluate(child, document, scratch, hits, explain) {
+                        any = true;
+                        if !explain {
+                            break;
+                        }
+                    }
+                }
+                any
+            }
+            Node::Not(inner) => {
+                let mark = hits.len();
+                let matched = self.evaluate(inner, document, scratch, hits, false);
+                hits.truncate(mark);
+                !matched
+            }
+            Node::Near { left, right, fields, distance, ordered } => {
+                self.near(left, right, *fields, *distance, *ordered, document, scratch, hits, explain)
+            }
+            Node::Meta(meta) => meta_matches(meta, document, &mut scratch.text),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn near(
+        &self,
+        left: &[TermId],
+        right: &[TermId],
+        fields: FieldMask,
+        distance: u32,
+        ordered: bool,
+        document: &PreparedDocument,
+        scratch: &mut MatchScratch,
+        hits: &mut Vec<Occurrence>,
+        explain: bool,
+    ) -> bool {
+        let mut sides = [std::mem::take(&mut scratch.near_left), std::mem::take(&mut scratch.near_right)];
+        for (side, terms) in sides.iter_mut().zip([left, right]) {
+            side.clear();
+            for &term in terms {
+                let range = self.occurrences(term, document, scratch);
+                side.extend(scratch.occurrences[range].iter().filter(|occurrence| in_fields(occurrence, fields)));
+            }
+        }
+        let [lefts, rights] = &sides;
+        let mut found = false;
+        let mut used_right = vec![false; if explain { rights.len() } else { 0 }];
+        for a in lefts {
+            let mut a_used = false;
+            for (index, b) in rights.iter().enumerate() {
+                if a.field != b.field || (ordered && a.start >= b.start) || gap(a, b) > distance {
+                    continue;
+                }
+                found = true;
+                if !explain {
+                    break;
+                }
+                a_used = true;
+                used_right[index] = true;
+            }
+            if found && !explain {
+                break;
+            }
+            if a_used {
+                hits.push(*a);
+            }
+        }
+        if explain {
+            hits.extend(rights.iter().zip(&used_right).filter(|(_, used)| **used).map(|(b, _)| *b));
+        }
+        let [left_buffer, right_buffer] = sides;
+        scratch.near_left = left_buffer;
+        scratch.near_right = right_buffer;
+        found
+    }
+
+    /// The occurrences of a term in this document, computed once.
+    fn occurrences(&self, term: TermId, document: &PreparedDocument, scratch: &mut MatchScratch) -> Range<usize> {
+        let index = term as usize;
+        if scratch.term_stamp[index] == scratch.generation {
+            let (start, end) = scratch.term_ranges[index];
+            return start as usize..end as usize;
+        }
+        let entry = &self.tables.terms[index];
+        let start = scratch.occurrences.len();
+        match entry.window {
+            None => {
+                let hits = &scratch.anchor_hits;
+                let first = hits.partition_point(|hit| hit.anchor < entry.anchor);
+                let length = entry.pattern.len() as u32;
+                for hit in hits[first..].iter().take_while(|hit| hit.anchor == entry.anchor) {
+                    let Some(position) = hit.token.checked_sub(entry.anchor_offset) else { continue };
+                    let text = document.field_at(hit.field as usize);
+                    if entry.pattern.matches_at(text, position as usize, &mut scratch.text) {
+                        scratch.occurrences.push(Occurrence { field: hit.field, start: position, end: position + length });
+                    }
+                }
+            }
+            Some(slop) => {
+                for field in 0..2u8 {
+                    let text = document.field_at(field as usize);
+                    crate::window::find_windows(&entry.pattern, slop, text, &mut scratch.text, |start, end| {
+                        scratch.occurrences.push(Occurrence { field, start, end });
+                    });
+                }
+            }
+        }
+        let end = scratch.occurrences.len();
+        scratch.term_stamp[index] = scratch.generation;
+        scratch.term_ranges[index] = (start as u32, end as u32);
+        start..end
+    }
+}
+
+fn in_fields(occurrence: &Occurrence, fields: FieldMask) -> bool {
+    fields & (1 << occurrence.field) != 0
+}
+
+/// Tokens strictly between two occurrences; 0 when they touch or overlap.
+fn gap(a: &Occurrence, b: &Occurrence) -> u32 {
+    if a.end <= b.start {
+        b.start - a.end
+    } else if b.end <= a.start {
+        a.start - b.end
+    } else {
+        0
+    }
+}
+
+/// The token whose folded form starts at `byte`, if any.
+fn token_starting_at(text: &NormalizedText, byte: usize) -> Option<u32> {
+    let byte = byte as u32;
+    let mut index = text.tokens.partition_point(|token| token.folded_start < byte);
+    while let Some(token) = text.tokens.get(index) {
+        if token.folded_start != byte {
+            return None;
+        }
+        if token.folded_end > token.folded_start {
+            return Some(index as u32);
+        }
+        index += 1;
+    }
+    None
+}
+
+fn to_hits(document: &PreparedDocument, occurrences: &mut [Occurrence]) -> Vec<Hit> {
+    occurrences.sort_unstable();
+    let mut hits: Vec<Hit> = occurrences
+        .iter()
+        .map(|occurrence| {
+            let field = TextField::ALL[occurrence.field as usize];
+            let (start, end) = document.char_span(field, occurrence.start, occurrence.end);
+            Hit { field, start, end }
+        })
+        .collect();
+    hits.dedup();
+    hits
+}
+
+/// The metadata keys a document emits for the presearcher.
+fn document_meta_keys(document: &PreparedDocument, keys: &mut Vec<String>) {
+    keys.clear();
+    let site = document.site();
+    if !site.is_empty() {
+        keys.push(meta_key("site", site));
+        for (index, c) in site.char_indices() {
+            if c == '.' && index + 1 < site.len() {
+                keys.push(meta_key("site", &site[index + 1..]));
+            }
+        }
+    }
+    if let Some(channel) = document.channel() {
+        keys.push(meta_key("channel", channel.as_str()));
+    }
+    for field in [crate::ast::FlagField::Verified, crate::ast::FlagField::Repost] {
+        keys.push(meta_key(field.as_str(), if document.flag(field) { "true" } else { "false" }));
+    }
+    for field in [KeywordField::Author, KeywordField::Lang, KeywordField::Country, KeywordField::Region] {
+        let text = document.keyword(field);
+        if !text.tokens.is_empty() {
+            keys.push(meta_key(field.as_str(), &keyword_key_text(text.tokens.iter().map(|token| text.folded_token(token)))));
+        }
+    }
+}
+
+pub(crate) fn meta_matches(meta: &CompiledMeta, document: &PreparedDocument, scratch: &mut String) -> bool {
+    match meta {
+        CompiledMeta::Site(sites) => sites.iter().any(|site| document.site_is_within(site)),
+        CompiledMeta::Url(parts) => parts.iter().any(|part| document.url().contains(part.as_str())),
+        CompiledMeta::Keyword { field, values } => {
+            let text = document.keyword(*field);
+            values.iter().any(|value| {
+                value.tokens.len() == text.tokens.len()
+                    && value.tokens.iter().zip(&text.tokens).all(|(pattern, token)| pattern.matches(text, token, scratch))
+            })
+        }
+        CompiledMeta::Channel(channels) => document.channel().is_some_and(|channel| channels.contains(&channel)),
+        CompiledMeta::Flag { field, values } => values.contains(&document.flag(*field)),
+        CompiledMeta::Range { field, ranges } => ranges.iter().any(|range| range.contains(document.number(*field))),
+    }
+}
