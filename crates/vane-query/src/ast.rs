@@ -275,6 +275,10 @@ impl fmt::Display for Expr {
                 write!(f, "{expr}")
             }
         };
+        // NOT binds tighter than NEAR, so a negated NEAR needs parentheses.
+        let negated = |f: &mut fmt::Formatter<'_>, expr: &Expr| -> fmt::Result {
+            if matches!(expr.kind, ExprKind::Near { .. }) { write!(f, "({expr})") } else { child(f, expr) }
+        };
         match &self.kind {
             ExprKind::Term(term) => write!(f, "{term}"),
             ExprKind::Meta(condition) => write!(f, "{condition}"),
@@ -286,7 +290,7 @@ impl fmt::Display for Expr {
                     match &expr.kind {
                         ExprKind::Not(inner) if index > 0 => {
                             f.write_str("NOT ")?;
-                            child(f, inner)?;
+                            negated(f, inner)?;
                         }
                         _ => child(f, expr)?,
                     }
@@ -304,7 +308,7 @@ impl fmt::Display for Expr {
             }
             ExprKind::Not(inner) => {
                 f.write_str("NOT ")?;
-                child(f, inner)
+                negated(f, inner)
             }
             ExprKind::Near { left, right, distance, ordered } => {
                 child(f, left)?;

@@ -175,6 +175,16 @@ pub(crate) fn lex(query: &str) -> Result<(Vec<Token>, Vec<LexWarning>), RawError
                     });
                 }
                 at = end;
+                if word.starts_with('[')
+                    && let Ok((range, range_end)) = range(query, start)
+                {
+                    // a range inside a value group: followers:([0 TO 9] OR [100 TO *])
+                    tokens.push(Token { kind: TokenKind::Range(range), span: Span::new(start, range_end) });
+                    at = range_end;
+                    negation_allowed = false;
+                    touching_close = false;
+                    continue;
+                }
                 bare(query, start, end, &mut at, &mut tokens)?;
                 negation_allowed = false;
                 touching_close = false;

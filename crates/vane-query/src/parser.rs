@@ -87,7 +87,8 @@ impl<'a> Parser<'a> {
                     }
                     Joiner::Or
                 }
-                TokenKind::Not | TokenKind::Minus => Joiner::And,
+                TokenKind::Not => Joiner::And,
+                TokenKind::Minus => Joiner::Juxtaposition,
                 TokenKind::Near { .. } => {
                     return Err(RawError::new(offset, "NEAR cannot be chained or follow a NOT", "use one NEAR per pair: (a NEAR/5 b) AND (b NEAR/5 c)"));
                 }
@@ -398,6 +399,7 @@ fn meta_condition(field: FieldName, values: &[Token], parser: &mut Parser<'_>) -
 
 /// Every OR branch, and the query itself, needs a positive condition.
 pub(crate) fn check_positive(expr: &Expr) -> Result<(), RawError> {
+    find_negative_branch(expr)?;
     if !has_positive(expr) {
         return Err(RawError::new(
             expr.span.start,
@@ -405,7 +407,7 @@ pub(crate) fn check_positive(expr: &Expr) -> Result<(), RawError> {
             "add a term to look for: every query and every OR branch needs one outside NOT",
         ));
     }
-    find_negative_branch(expr)
+    Ok(())
 }
 
 fn has_positive(expr: &Expr) -> bool {
