@@ -2,11 +2,31 @@
 //! scanning every token position for every term, with no presearch, no
 //! interning and no shared occurrences. The percolator must agree with it.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use vane_model::{Document, TextField};
 use vane_query::{CompareSpace, Expr, ExprKind, Hit, MetaCondition, PreparedDocument, Query, TermPattern, TokenPattern};
 use vane_text::{NormalizedText, Token};
 
 type Occurrence = (usize, usize, usize);
+
+thread_local! {
+    /// Compiled term patterns by (text, case-sensitive): compiling is not
+    /// what is under test, and doing it per pair would dominate the run.
+    static PATTERNS: RefCell<HashMap<(String, bool), Rc<TermPattern>>> = RefCell::new(HashMap::new());
+}
+
+fn pattern(text: &str, case_sensitive: bool) -> Rc<TermPattern> {
+    PATTERNS.with(|patterns| {
+        patterns
+            .borrow_mut()
+            .entry((text.to_string(), case_sensitive))
+            .or_insert_with(|| Rc::new(TermPattern::from_text(text, case_sensitive).expect("valid term")))
+            .clone()
+    })
+}
 
 pub(crate) fn matches(query: &str, document: &Document) -> bool {
     let query = Query::parse(query).unwrap_or_else(|error| panic!("{query}: {error}"));
@@ -32,7 +52,7 @@ pub(crate) fn hits(expr: &Expr, document: &PreparedDocument) -> Option<Vec<Hit>>
 fn evaluate(expr: &Expr, document: &PreparedDocument, fields: [bool; 2]) -> Option<Vec<Occurrence>> {
     match &expr.kind {
         ExprKind::Term(term) => {
-            let pattern = TermPattern::from_text(&term.text, term.case_sensitive).expect("valid term");
+            let pattern = pattern(&term.text, term.case_sensitive);
             let found = occurrences(&pattern, term.slop, document, fields);
             (!found.is_empty()).then_some(found)
         }
@@ -84,7 +104,7 @@ fn evaluate(expr: &Expr, document: &PreparedDocument, fields: [bool; 2]) -> Opti
 fn operand_occurrences(expr: &Expr, document: &PreparedDocument, fields: [bool; 2]) -> Vec<Occurrence> {
     match &expr.kind {
         ExprKind::Term(term) => {
-            let pattern = TermPattern::from_text(&term.text, term.case_sensitive).expect("valid term");
+            let pattern = pattern(&term.text, term.case_sensitive);
             occurrences(&pattern, None, document, fields)
         }
         ExprKind::Or(children) => children.iter().flat_map(|child| operand_occurrences(child, document, fields)).collect(),
@@ -154,6 +174,9 @@ fn token_matches(pattern: &TokenPattern, text: &NormalizedText, token: &Token) -
         return false;
     }
     let cased = text.cased_token(token);
+    if pattern.space == CompareSpace::Folded && !pattern.wildcard {
+        return text.folded_token(token) == pattern.pattern;
+    }
     let candidate: String = match pattern.space {
         CompareSpace::Folded => text.folded_token(token).to_string(),
         CompareSpace::Lower => cased.chars().flat_map(char::to_lowercase).collect(),
@@ -189,7 +212,7 @@ fn meta(condition: &MetaCondition, document: &PreparedDocument) -> bool {
         MetaCondition::Keyword { field, values } => {
             let text = document.keyword(*field);
             values.iter().any(|value| {
-                let pattern = TermPattern::from_text(value, false).expect("valid value");
+                let pattern = pattern(value, false);
                 pattern.tokens.len() == text.tokens.len()
                     && pattern.tokens.iter().zip(&text.tokens).all(|(token_pattern, token)| token_matches(token_pattern, text, token))
             })
