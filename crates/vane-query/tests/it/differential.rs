@@ -59,7 +59,13 @@ fn documents(random: &mut Random) -> Vec<Document> {
         let (title, body) = if zh {
             let paragraph = *random.pick(&paragraphs);
             let cut = paragraph.char_indices().nth(12 + random.below(10)).map_or(paragraph.len(), |(byte, _)| byte);
-            (paragraph[..cut].to_string(), paragraph[cut..].to_string())
+            let mut body = paragraph[cut..].to_string();
+            if random.chance(30) {
+                // separators between Han characters: a query's 经济 must not match 经 济
+                let gap = 3 + random.below(5);
+                body = body.chars().enumerate().flat_map(|(at, c)| if at % gap == gap - 1 { vec![c, *random.pick(&[' ', '，', '·'])] } else { vec![c] }).collect();
+            }
+            (paragraph[..cut].to_string(), body)
         } else {
             let start = random.below(sentences.len() - 4);
             (sentences[start].to_string(), sentences[start + 1..start + 1 + 1 + random.below(3)].concat())
