@@ -13,6 +13,7 @@ use vane_model::Channel;
 use vane_text::TokenKind;
 
 use crate::ast::{Expr, ExprKind, FlagField, KeywordField, MetaCondition, NumberField, NumberRange};
+use crate::presearch::{AnchorIndex, AnchorKind};
 use crate::term::TermPattern;
 
 pub(crate) type TermId = u32;
@@ -57,8 +58,9 @@ pub(crate) struct TermEntry {
 pub(crate) struct Tables {
     term_ids: HashMap<(TermPattern, Option<u32>), TermId>,
     pub(crate) terms: Vec<TermEntry>,
-    anchor_ids: HashMap<String, AnchorId>,
-    pub(crate) anchors: Vec<String>,
+    anchor_ids: HashMap<(String, AnchorKind), AnchorId>,
+    pub(crate) anchors: Vec<(String, AnchorKind)>,
+    pub(crate) index: AnchorIndex,
 }
 
 /// What a topic's match depends on, for the presearcher.
@@ -69,13 +71,15 @@ pub(crate) enum AnchorKey {
 }
 
 impl Tables {
-    fn anchor(&mut self, text: &str) -> AnchorId {
-        if let Some(&id) = self.anchor_ids.get(text) {
+    fn anchor(&mut self, text: String, kind: AnchorKind) -> AnchorId {
+        let key = (text, kind);
+        if let Some(&id) = self.anchor_ids.get(&key) {
             return id;
         }
         let id = self.anchors.len() as AnchorId;
-        self.anchors.push(text.to_string());
-        self.anchor_ids.insert(text.to_string(), id);
+        self.index.add(id, &key.0, kind);
+        self.anchors.push(key.clone());
+        self.anchor_ids.insert(key, id);
         id
     }
 
@@ -86,8 +90,8 @@ impl Tables {
             return id;
         }
         let (pattern, window) = key;
-        let (anchor_text, anchor_offset) = choose_anchor(&pattern, window.is_some());
-        let anchor = self.anchor(&anchor_text);
+        let (anchor_text, anchor_kind, anchor_offset) = choose_anchor(&pattern, window.is_some());
+        let anchor = self.anchor(anchor_text, anchor_kind);
         let id = self.terms.len() as TermId;
         self.terms.push(TermEntry { pattern: pattern.clone(), window, anchor, anchor_offset });
         self.term_ids.insert((pattern, window), id);
@@ -138,29 +142,31 @@ impl Tables {
         }
     }
 
-    /// The anchors that must include one present in any matching document,
-    /// with an estimate of how often that happens; `None` when the node
-    /// cannot be anchored (it is evaluated for every document).
-    pub(crate) fn anchor_set(&self, node: &Node) -> Option<(f64, Vec<AnchorKey>)> {
+    /// The clauses a matching document must satisfy: each clause is a set
+    /// of anchors at least one of which is present, with an estimate of how
+    /// often that happens. A node with no clause cannot be anchored.
+    pub(crate) fn required_clauses(&self, node: &Node) -> Vec<(f64, Vec<AnchorKey>)> {
         match node {
-            Node::Term { term, .. } => Some(self.term_anchor(*term)),
-            Node::And(children) => children
-                .iter()
-                .filter_map(|child| self.anchor_set(child))
-                .min_by(|a, b| a.0.total_cmp(&b.0)),
-            Node::Or(children) => union(children.iter().map(|child| self.anchor_set(child))),
-            Node::Not(_) => None,
+            Node::Term { term, .. } => vec![self.term_anchor(*term)],
+            Node::And(children) => children.iter().flat_map(|child| self.required_clauses(child)).collect(),
+            Node::Or(children) => union(children.iter().map(|child| self.cheapest(child))).into_iter().collect(),
+            Node::Not(_) => Vec::new(),
             Node::Near { left, right, .. } => {
                 let side = |terms: &[TermId]| union(terms.iter().map(|&term| Some(self.term_anchor(term))));
-                [side(left), side(right)].into_iter().flatten().min_by(|a, b| a.0.total_cmp(&b.0))
+                [side(left), side(right)].into_iter().flatten().collect()
             }
-            Node::Meta(meta) => meta_anchor(meta),
+            Node::Meta(meta) => meta_anchor(meta).into_iter().collect(),
         }
+    }
+
+    /// The most selective clause of a node: what the presearcher posts.
+    pub(crate) fn cheapest(&self, node: &Node) -> Option<(f64, Vec<AnchorKey>)> {
+        self.required_clauses(node).into_iter().min_by(|a, b| a.0.total_cmp(&b.0))
     }
 
     fn term_anchor(&self, term: TermId) -> (f64, Vec<AnchorKey>) {
         let entry = &self.terms[term as usize];
-        let text = &self.anchors[entry.anchor as usize];
+        let (text, _) = &self.anchors[entry.anchor as usize];
         let token = &entry.pattern.tokens[entry.anchor_offset as usize];
         (anchor_cost(text, token.kind, token.wildcard), vec![AnchorKey::Text(entry.anchor)])
     }
@@ -199,31 +205,38 @@ fn anchor_cost(text: &str, kind: TokenKind, wildcard: bool) -> f64 {
 
 /// Picks the most selective literal of a term. For a sequence, runs of
 /// touching Han characters count as one literal; for a `~n` window, tokens
-/// stand alone (any order).
-fn choose_anchor(pattern: &TermPattern, window: bool) -> (String, u32) {
-    let mut best: Option<(String, u32, (bool, usize))> = None;
+/// stand alone (any order). Returns the literal, how it is found and the
+/// index of the token it starts at.
+fn choose_anchor(pattern: &TermPattern, window: bool) -> (String, AnchorKind, u32) {
+    let mut best: Option<(String, AnchorKind, u32, (bool, usize))> = None;
     let mut index = 0;
     while index < pattern.tokens.len() {
         let token = &pattern.tokens[index];
         let mut text = token.anchor.clone();
         let mut end = index + 1;
-        if !window && token.kind == TokenKind::Han {
-            while let Some(next) = pattern.tokens.get(end)
-                && next.kind == TokenKind::Han
-                && next.must_join
-            {
-                text.push_str(&next.anchor);
-                end += 1;
+        let kind = match token.kind {
+            TokenKind::Han => {
+                while !window
+                    && let Some(next) = pattern.tokens.get(end)
+                    && next.kind == TokenKind::Han
+                    && next.must_join
+                {
+                    text.push_str(&next.anchor);
+                    end += 1;
+                }
+                AnchorKind::Han
             }
-        }
+            TokenKind::Word if token.wildcard => AnchorKind::WordPrefix,
+            TokenKind::Word => AnchorKind::Word,
+        };
         let rank = (!token.wildcard, text.len());
-        if best.as_ref().is_none_or(|(_, _, best_rank)| rank > *best_rank) {
-            best = Some((text, index as u32, rank));
+        if best.as_ref().is_none_or(|(_, _, _, best_rank)| rank > *best_rank) {
+            best = Some((text, kind, index as u32, rank));
         }
         index = end;
     }
-    let (text, offset, _) = best.expect("terms have at least one token");
-    (text, offset)
+    let (text, kind, offset, _) = best.expect("terms have at least one token");
+    (text, kind, offset)
 }
 
 fn compile_meta(condition: &MetaCondition) -> CompiledMeta {

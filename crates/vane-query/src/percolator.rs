@@ -1,35 +1,29 @@
 //! The percolator: every active topic compiled together, matched against
 //! one document at a time (QUERY-LANGUAGE.md §10).
 //!
-//! A presearch selects candidate topics: an Aho-Corasick automaton over
-//! the anchors of all terms runs over the folded text of the title and
-//! body, and metadata keys are looked up in a hash map; topics that could
-//! not be anchored are always candidates. Each candidate's program is then
-//! verified exactly over token positions, with the occurrences of every
-//! term computed once per document and shared between topics.
+//! A presearch selects candidate topics: the document's tokens are looked
+//! up in an index of the anchors of all terms (`presearch.rs`), and its
+//! metadata keys in a hash map; topics that could not be anchored are
+//! always candidates. A candidate whose other required clauses have no
+//! anchor present is dropped; the rest are verified exactly over token
+//! positions, with the occurrences of every term computed once per
+//! document and shared between topics.
 //!
-//! Topics can be added, changed and removed one at a time. Anchors live in
-//! two automata: the main one, built over all anchors at the last
-//! compaction, and a small delta one over the anchors added since, rebuilt
-//! on each change; when the delta outgrows a fraction of the main, both are
-//! merged. A change therefore costs the delta, not a full rebuild.
+//! Topics can be added, changed and removed one at a time, at the cost of
+//! compiling that topic: the anchor index and the postings are hash maps
+//! updated in place. Removed topics' terms and anchors stay until removed
+//! topics outnumber live ones; then the live topics are recompiled.
 
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use vane_model::{TextField, TopicId};
-use vane_text::NormalizedText;
 
 use crate::Query;
 use crate::ast::KeywordField;
 use crate::compile::{AnchorKey, CompiledMeta, FieldMask, Node, TermId, Tables, keyword_key_text, meta_key};
 use crate::document::PreparedDocument;
-
-/// A delta automaton with more anchors than this fraction of the main one
-/// (and more than the minimum) is merged into the main automaton.
-const DELTA_FRACTION: usize = 8;
-const DELTA_MINIMUM: usize = 2048;
+use crate::presearch::AnchorHit;
 
 /// All active topics, ready to match documents.
 #[derive(Debug, Default)]
@@ -42,8 +36,6 @@ pub struct Percolator {
     meta_postings: HashMap<String, Vec<u32>>,
     /// Slots of topics the presearcher cannot select: verified on every document.
     always: Vec<u32>,
-    main: Segment,
-    delta: Segment,
     removed_since_rebuild: usize,
 }
 
@@ -52,32 +44,11 @@ struct Topic {
     id: TopicId,
     query: Query,
     program: Node,
+    /// The clause the presearcher posts the topic under; `None`: always a candidate.
     anchors: Option<Vec<AnchorKey>>,
-}
-
-/// An automaton over the anchors `first..first + count`.
-#[derive(Debug, Default)]
-struct Segment {
-    automaton: Option<AhoCorasick>,
-    first: u32,
-    count: usize,
-}
-
-impl Segment {
-    fn build(anchors: &[String], first: usize) -> Segment {
-        let patterns = &anchors[first..];
-        let automaton = (!patterns.is_empty()).then(|| {
-            // Contiguous NFA: compact for tens of thousands of patterns; the
-            // DFA's memory grows with patterns × byte classes.
-            let kind = if patterns.len() <= 256 { None } else { Some(AhoCorasickKind::ContiguousNFA) };
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .kind(kind)
-                .build(patterns)
-                .expect("anchor automaton within size limits")
-        });
-        Segment { automaton, first: first as u32, count: patterns.len() }
-    }
+    /// The other required clauses made only of text anchors, checked
+    /// against the anchors present before the exact verification.
+    secondary: Vec<Vec<u32>>,
 }
 
 /// A topic that matched, with the hit spans that made it match.
@@ -104,13 +75,6 @@ struct Occurrence {
     end: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct AnchorHit {
-    anchor: u32,
-    field: u8,
-    token: u32,
-}
-
 /// Per-thread working memory for [`Percolator::percolate`], reused across
 /// documents so that matching allocates little.
 #[derive(Debug, Default)]
@@ -126,6 +90,27 @@ pub struct MatchScratch {
     near_right: Vec<Occurrence>,
     meta_keys: Vec<String>,
     text: String,
+    /// Which anchors occur in the current document (bit per anchor id).
+    anchor_present: Vec<u64>,
+    statistics: MatchStatistics,
+}
+
+/// Counters of the work done, summed over the documents matched with one
+/// [`MatchScratch`]: how selective the presearch was.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MatchStatistics {
+    pub documents: u64,
+    /// Anchor literals found at token starts.
+    pub anchor_hits: u64,
+    /// Topics verified exactly.
+    pub candidates: u64,
+    pub matches: u64,
+}
+
+impl MatchScratch {
+    pub fn statistics(&self) -> MatchStatistics {
+        self.statistics
+    }
 }
 
 /// Why a topic could not be added.
@@ -141,31 +126,30 @@ impl Percolator {
         Self::default()
     }
 
-    /// Compiles many topics at once, building the automaton once. A later
+    /// Compiles many topics at once. A later
     /// topic with the same id replaces an earlier one.
     pub fn build<'q>(topics: impl IntoIterator<Item = (TopicId, &'q str)>) -> Result<Self, TopicError> {
-        let mut percolator = Self::new();
+        let mut queries = Vec::new();
         for (topic, text) in topics {
             let query = Query::parse(text).map_err(|error| TopicError { topic: topic.clone(), error })?;
+            queries.push((topic, query));
+        }
+        Ok(Self::from_queries(queries))
+    }
+
+    /// Like [`Percolator::build`] for queries already parsed.
+    pub fn from_queries(topics: impl IntoIterator<Item = (TopicId, Query)>) -> Self {
+        let mut percolator = Self::new();
+        for (topic, query) in topics {
             percolator.upsert_without_index(topic, query);
         }
-        percolator.rebuild_main();
-        Ok(percolator)
+        percolator
     }
 
     /// Adds a topic, or replaces the query of an existing one (keeping its
     /// place in the output order).
     pub fn insert(&mut self, topic: TopicId, query: Query) {
-        let anchors_before = self.tables.anchors.len();
         self.upsert_without_index(topic, query);
-        if self.tables.anchors.len() != anchors_before {
-            let delta_size = self.tables.anchors.len() - self.main.count;
-            if delta_size > DELTA_MINIMUM.max(self.main.count / DELTA_FRACTION) {
-                self.rebuild_main();
-            } else {
-                self.delta = Segment::build(&self.tables.anchors, self.main.count);
-            }
-        }
     }
 
     /// Removes a topic; `false` if there was none with this id.
@@ -197,13 +181,21 @@ impl Percolator {
     }
 
     /// Every distinct anchor literal, for benchmarks against a raw scan.
-    pub fn anchor_literals(&self) -> &[String] {
-        &self.tables.anchors
+    pub fn anchor_literals(&self) -> Vec<&str> {
+        self.tables.anchors.iter().map(|(text, _)| text.as_str()).collect()
     }
 
     fn upsert_without_index(&mut self, topic: TopicId, query: Query) {
         let program = self.tables.compile(query.expr());
-        let anchors = self.tables.anchor_set(&program).map(|(_, keys)| keys);
+        let mut clauses = self.tables.required_clauses(&program);
+        clauses.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut clauses = clauses.into_iter().map(|(_, keys)| keys);
+        let anchors = clauses.next();
+        let secondary = clauses
+            .filter_map(|keys| {
+                keys.iter().map(|key| if let AnchorKey::Text(anchor) = key { Some(*anchor) } else { None }).collect()
+            })
+            .collect();
         self.text_postings.resize_with(self.tables.anchors.len(), Vec::new);
         let slot = match self.slots.get(&topic) {
             Some(&slot) => {
@@ -220,7 +212,7 @@ impl Percolator {
             }
         };
         self.post(slot, anchors.as_deref());
-        self.topics[slot as usize] = Some(Topic { id: topic, query, program, anchors });
+        self.topics[slot as usize] = Some(Topic { id: topic, query, program, anchors, secondary });
     }
 
     fn post(&mut self, slot: u32, anchors: Option<&[AnchorKey]>) {
@@ -256,11 +248,6 @@ impl Percolator {
         }
     }
 
-    fn rebuild_main(&mut self) {
-        self.main = Segment::build(&self.tables.anchors, 0);
-        self.delta = Segment { first: self.main.count as u32, ..Segment::default() };
-    }
-
     /// Recompiles the live topics into fresh tables, dropping the terms
     /// and anchors of removed topics; output order is kept.
     fn rebuild_all(&mut self) {
@@ -269,7 +256,6 @@ impl Percolator {
         for topic in live {
             self.upsert_without_index(topic.id, topic.query);
         }
-        self.rebuild_main();
     }
 
     /// The topics `document` matches, in insertion order; with `explain`,
@@ -282,12 +268,24 @@ impl Percolator {
         let candidates = std::mem::take(&mut scratch.candidates);
         for &slot in &candidates {
             let Some(topic) = &self.topics[slot as usize] else { continue };
+            let present = |anchor: &u32| scratch.anchor_present[*anchor as usize / 64] & (1 << (anchor % 64)) != 0;
+            if !topic.secondary.iter().all(|clause| clause.iter().any(present)) {
+                continue;
+            }
             hits.clear();
             if self.evaluate(&topic.program, document, scratch, &mut hits, explain) {
                 matches.push(TopicMatch { topic: &topic.id, hits: if explain { to_hits(document, &mut hits) } else { Vec::new() } });
             }
         }
+        scratch.statistics.documents += 1;
+        scratch.statistics.anchor_hits += scratch.anchor_hits.len() as u64;
+        scratch.statistics.candidates += candidates.len() as u64;
+        scratch.statistics.matches += matches.len() as u64;
         scratch.candidates = candidates;
+        // clear only the bits this document set
+        for hit in &scratch.anchor_hits {
+            scratch.anchor_present[hit.anchor as usize / 64] = 0;
+        }
         matches
     }
 
@@ -301,6 +299,7 @@ impl Percolator {
         scratch.term_stamp.resize(self.tables.terms.len(), 0);
         scratch.term_ranges.resize(self.tables.terms.len(), (0, 0));
         scratch.candidate_stamp.resize(self.topics.len(), 0);
+        scratch.anchor_present.resize(self.tables.anchors.len().div_ceil(64), 0);
         scratch.occurrences.clear();
         scratch.anchor_hits.clear();
         scratch.candidates.clear();
@@ -308,23 +307,11 @@ impl Percolator {
 
     fn presearch(&self, document: &PreparedDocument, scratch: &mut MatchScratch) {
         for field in 0..2 {
-            let text = document.field_at(field);
-            for segment in [&self.main, &self.delta] {
-                let Some(automaton) = &segment.automaton else { continue };
-                for found in automaton.find_overlapping_iter(text.folded.as_str()) {
-                    if let Some(token) = token_starting_at(text, found.start()) {
-                        scratch.anchor_hits.push(AnchorHit {
-                            anchor: segment.first + found.pattern().as_u32(),
-                            field: field as u8,
-                            token,
-                        });
-                    }
-                }
-            }
+            self.tables.index.scan(document.field_at(field), field as u8, &mut scratch.anchor_hits);
         }
         scratch.anchor_hits.sort_unstable();
         let generation = scratch.generation;
-        let MatchScratch { anchor_hits, candidate_stamp, candidates, meta_keys, .. } = scratch;
+        let MatchScratch { anchor_hits, candidate_stamp, candidates, meta_keys, anchor_present, .. } = scratch;
         let mut mark = |slot: u32| {
             let stamp = &mut candidate_stamp[slot as usize];
             if *stamp != generation {
@@ -336,6 +323,7 @@ impl Percolator {
         for hit in anchor_hits.iter() {
             if previous != Some(hit.anchor) {
                 previous = Some(hit.anchor);
+                anchor_present[hit.anchor as usize / 64] |= 1 << (hit.anchor % 64);
                 self.text_postings[hit.anchor as usize].iter().for_each(|&slot| mark(slot));
             }
         }
@@ -463,6 +451,10 @@ impl Percolator {
             return start as usize..end as usize;
         }
         let entry = &self.tables.terms[index];
+        // a term whose anchor is absent cannot occur: no verification needed
+        if scratch.anchor_present[entry.anchor as usize / 64] & (1 << (entry.anchor % 64)) == 0 {
+            return 0..0;
+        }
         let start = scratch.occurrences.len();
         match entry.window {
             None => {
@@ -478,9 +470,16 @@ impl Percolator {
                 }
             }
             Some(slop) => {
+                let first = scratch.anchor_hits.partition_point(|hit| hit.anchor < entry.anchor);
                 for field in 0..2u8 {
                     let text = document.field_at(field as usize);
-                    crate::window::find_windows(&entry.pattern, slop, text, &mut scratch.text, |start, end| {
+                    // anchor hits are sorted by (anchor, field, token)
+                    let positions = scratch.anchor_hits[first..]
+                        .iter()
+                        .take_while(|hit| hit.anchor == entry.anchor)
+                        .filter(|hit| hit.field == field)
+                        .map(|hit| hit.token);
+                    crate::window::find_windows(&entry.pattern, slop, text, positions, &mut scratch.text, |start, end| {
                         scratch.occurrences.push(Occurrence { field, start, end });
                     });
                 }
@@ -506,22 +505,6 @@ fn gap(a: &Occurrence, b: &Occurrence) -> u32 {
     } else {
         0
     }
-}
-
-/// The token whose folded form starts at `byte`, if any.
-fn token_starting_at(text: &NormalizedText, byte: usize) -> Option<u32> {
-    let byte = byte as u32;
-    let mut index = text.tokens.partition_point(|token| token.folded_start < byte);
-    while let Some(token) = text.tokens.get(index) {
-        if token.folded_start != byte {
-            return None;
-        }
-        if token.folded_end > token.folded_start {
-            return Some(index as u32);
-        }
-        index += 1;
-    }
-    None
 }
 
 fn to_hits(document: &PreparedDocument, occurrences: &mut [Occurrence]) -> Vec<Hit> {

@@ -9,37 +9,60 @@ use crate::term::TermPattern;
 pub(crate) const MAX_WINDOW_TOKENS: usize = 64;
 
 /// Calls `emit(start, end)` for each position `start` that begins a
-/// complete window; `end` is the smallest end of one.
-pub(crate) fn find_windows(pattern: &TermPattern, slop: u32, text: &NormalizedText, scratch: &mut String, mut emit: impl FnMut(u32, u32)) {
+/// complete window; `end` is the smallest end of one. Only starts within a
+/// window's width before one of `anchor_positions` are tried: every
+/// complete window contains an occurrence of the anchor token, and the
+/// anchor positions are a superset of those (the presearch's hits).
+pub(crate) fn find_windows(
+    pattern: &TermPattern,
+    slop: u32,
+    text: &NormalizedText,
+    anchor_positions: impl Iterator<Item = u32>,
+    scratch: &mut String,
+    mut emit: impl FnMut(u32, u32),
+) {
     let length = pattern.len();
     if length == 0 || length > MAX_WINDOW_TOKENS || text.tokens.len() < length {
         return;
     }
     let width = length + slop as usize;
-    let masks: Vec<u64> = text
-        .tokens
-        .iter()
-        .map(|token| {
-            pattern
+    let count = text.tokens.len();
+    // masks[i]: which pattern tokens token i matches; computed on demand
+    const UNKNOWN: u64 = u64::MAX;
+    let mut masks = vec![UNKNOWN; count];
+    let mut mask_at = |position: usize, scratch: &mut String| {
+        if masks[position] == UNKNOWN {
+            let token = &text.tokens[position];
+            masks[position] = pattern
                 .tokens
                 .iter()
                 .enumerate()
                 .filter(|(_, token_pattern)| token_pattern.matches(text, token, scratch))
-                .fold(0u64, |mask, (index, _)| mask | 1 << index)
-        })
-        .collect();
+                .fold(0u64, |mask, (index, _)| mask | 1 << index);
+        }
+        masks[position]
+    };
     let mut owner = Vec::with_capacity(width);
-    for start in 0..masks.len() {
-        if masks[start] == 0 {
-            continue;
+    let mut window = Vec::with_capacity(width);
+    let mut next_start = 0;
+    for anchor in anchor_positions {
+        let anchor = anchor as usize;
+        let first = (anchor + 1).saturating_sub(width).max(next_start);
+        for start in first..=anchor.min(count - 1) {
+            next_start = start + 1;
+            if mask_at(start, scratch) == 0 {
+                continue;
+            }
+            let limit = count.min(start + width);
+            window.clear();
+            window.extend((start..limit).map(|position| mask_at(position, scratch)));
+            if !assign(&window, length, &mut owner) {
+                continue;
+            }
+            // The occurrence is the shortest complete window from `start`.
+            let end = (length..=window.len()).find(|&end| assign(&window[..end], length, &mut owner)).unwrap_or(window.len());
+            emit(start as u32, (start + end) as u32);
         }
-        // The occurrence is the shortest complete window from `start`.
-        let limit = masks.len().min(start + width);
-        if !assign(&masks[start..limit], length, &mut owner) {
-            continue;
-        }
-        let end = (start + length..=limit).find(|&end| assign(&masks[start..end], length, &mut owner)).unwrap_or(limit);
-        emit(start as u32, end as u32);
     }
 }
 

@@ -1,1 +1,82 @@
-fn main() {}
+//! `vane`: the one binary. Parses arguments, runs the sub-command, prints
+//! errors as `error: …` with their causes and exits non-zero.
+//!
+//! Exit codes: 0 success; 1 a failure while running (unreadable file,
+//! malformed document); 2 a usage error or an invalid query.
+
+mod bench;
+mod corpus;
+mod query;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "vane", version, about = "Vane (风向标): public-opinion monitoring and crisis PR")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check monitoring queries and match documents against topics.
+    #[command(subcommand)]
+    Query(query::QueryCommand),
+    /// Measure throughput against named peers in the same run.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
+}
+
+/// An error that has already been reported to the user, with its exit code.
+#[derive(Debug)]
+pub(crate) struct Exit(pub(crate) u8);
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit {}", self.0)
+    }
+}
+
+impl std::error::Error for Exit {}
+
+/// A user error (bad query, bad topics file): exit code 2.
+#[derive(Debug)]
+pub(crate) struct UsageError(pub(crate) String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Query(command) => query::run(command),
+        Command::Bench(command) => bench::run(command),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            if let Some(Exit(code)) = error.downcast_ref::<Exit>() {
+                return ExitCode::from(*code);
+            }
+            if is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {error:#}");
+            if error.downcast_ref::<UsageError>().is_some() { ExitCode::from(2) } else { ExitCode::FAILURE }
+        }
+    }
+}
+
+/// `vane … | head` closing the pipe early is not an error.
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
