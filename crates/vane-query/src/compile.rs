@@ -8,6 +8,9 @@
 //! anchors (or metadata keys) is present.
 
 use std::collections::HashMap;
+use std::hash::Hasher;
+
+use rustc_hash::FxHasher;
 
 use vane_model::Channel;
 use vane_text::TokenKind;
@@ -67,7 +70,7 @@ pub(crate) struct Tables {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum AnchorKey {
     Text(AnchorId),
-    Meta(String),
+    Meta(u64),
 }
 
 impl Tables {
@@ -256,54 +259,48 @@ fn compile_meta(condition: &MetaCondition) -> CompiledMeta {
     }
 }
 
-/// The key a document emits for a metadata value, and a query looks up.
-pub(crate) fn meta_key(field: &str, value: &str) -> String {
-    let mut key = String::with_capacity(field.len() + 1 + value.len());
-    key.push_str(field);
-    key.push('\0');
-    key.push_str(value);
-    key
-}
-
-/// Keyword values compare token by token; their key is the folded tokens.
-pub(crate) fn keyword_key_text<'a>(tokens: impl Iterator<Item = &'a str>) -> String {
-    let mut text = String::new();
-    for (index, token) in tokens.enumerate() {
-        if index > 0 {
-            text.push(' ');
-        }
-        text.push_str(token);
+/// The key a document emits for a metadata value, and a query looks up: a
+/// 64-bit hash of the field and the value's parts (the folded tokens of a
+/// keyword). A collision only adds a candidate; verification decides.
+pub(crate) fn meta_key<'a>(field: &str, parts: impl IntoIterator<Item = &'a str>) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(field.as_bytes());
+    hasher.write_u8(0);
+    for part in parts {
+        hasher.write(part.as_bytes());
+        hasher.write_u8(0xFF);
     }
-    text
+    hasher.finish()
 }
 
 fn meta_anchor(meta: &CompiledMeta) -> Option<(f64, Vec<AnchorKey>)> {
-    let keys = |field: &str, values: Vec<String>, cost: f64| {
+    let keys = |values: Vec<u64>, cost: f64| {
         let total = f64::min(cost * values.len() as f64, 1.0);
-        Some((total, values.into_iter().map(|value| AnchorKey::Meta(meta_key(field, &value))).collect()))
+        Some((total, values.into_iter().map(AnchorKey::Meta).collect()))
     };
     match meta {
-        CompiledMeta::Site(sites) => keys("site", sites.clone(), 0.05),
+        CompiledMeta::Site(sites) => keys(sites.iter().map(|site| meta_key("site", [site.as_str()])).collect(), 0.05),
         CompiledMeta::Channel(channels) => {
-            keys("channel", channels.iter().map(|channel| channel.as_str().to_string()).collect(), 0.15)
+            keys(channels.iter().map(|channel| meta_key("channel", [channel.as_str()])).collect(), 0.15)
         }
-        CompiledMeta::Flag { field, values } => {
-            keys(field.as_str(), values.iter().map(|value| value.to_string()).collect(), 0.4)
-        }
+        CompiledMeta::Flag { field, values } => keys(
+            values.iter().map(|value| meta_key(field.as_str(), [if *value { "true" } else { "false" }])).collect(),
+            0.4,
+        ),
         CompiledMeta::Keyword { field, values } => {
             if values.iter().any(|value| value.tokens.iter().any(|token| token.wildcard)) {
                 return None;
             }
             let texts = values
                 .iter()
-                .map(|value| keyword_key_text(value.tokens.iter().map(|token| token.anchor.as_str())))
+                .map(|value| meta_key(field.as_str(), value.tokens.iter().map(|token| token.anchor.as_str())))
                 .collect();
             let cost = match field {
                 KeywordField::Author => 0.01,
                 KeywordField::Region => 0.1,
                 KeywordField::Lang | KeywordField::Country => 0.4,
             };
-            keys(field.as_str(), texts, cost)
+            keys(texts, cost)
         }
         CompiledMeta::Url(_) | CompiledMeta::Range { .. } => None,
     }

@@ -3,7 +3,6 @@
 
 use crate::ast::{Expr, ExprKind};
 use crate::lexer::LexWarning;
-use crate::term::TermPattern;
 
 const MAX_OR_TERMS: usize = 500;
 const MAX_NEAR_DISTANCE: u32 = 50;
@@ -20,12 +19,7 @@ const STOP_WORDS: &[&str] = &[
 pub(crate) fn lint(expr: &Expr, warnings: &mut Vec<LexWarning>) {
     match &expr.kind {
         ExprKind::Term(term) => {
-            if term.slop.is_none()
-                && let Ok(compiled) = TermPattern::compile(&term.text, term.case_sensitive)
-                && let [token] = compiled.pattern.tokens.as_slice()
-                && !token.wildcard
-                && STOP_WORDS.contains(&token.anchor.as_str())
-            {
+            if term.slop.is_none() && STOP_WORDS.contains(&term.text.trim().to_lowercase().as_str()) {
                 warnings.push(LexWarning {
                     offset: expr.span.start,
                     message: format!("`{}` is a stop word and matches almost every document on its own", term.text),

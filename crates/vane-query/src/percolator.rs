@@ -17,11 +17,12 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use rustc_hash::FxHashMap;
 use vane_model::{TextField, TopicId};
 
 use crate::Query;
 use crate::ast::KeywordField;
-use crate::compile::{AnchorKey, CompiledMeta, FieldMask, Node, TermId, Tables, keyword_key_text, meta_key};
+use crate::compile::{AnchorKey, CompiledMeta, FieldMask, Node, TermId, Tables, meta_key};
 use crate::document::PreparedDocument;
 use crate::presearch::AnchorHit;
 
@@ -33,9 +34,16 @@ pub struct Percolator {
     slots: HashMap<TopicId, u32>,
     /// Topic slots by text anchor id.
     text_postings: Vec<Vec<u32>>,
-    meta_postings: HashMap<String, Vec<u32>>,
+    meta_postings: FxHashMap<u64, Vec<u32>>,
     /// Slots of topics the presearcher cannot select: verified on every document.
     always: Vec<u32>,
+    /// Per slot, a range of `filter_arena`: the topic's other required
+    /// clauses made only of text anchors, each as its length and anchors.
+    /// A candidate none of whose anchors in some clause is present is
+    /// dropped before verification. Kept apart from the topics so that the
+    /// check touches two compact arrays, not each topic's heap data.
+    filter_ranges: Vec<(u32, u32)>,
+    filter_arena: Vec<u32>,
     removed_since_rebuild: usize,
 }
 
@@ -46,9 +54,6 @@ struct Topic {
     program: Node,
     /// The clause the presearcher posts the topic under; `None`: always a candidate.
     anchors: Option<Vec<AnchorKey>>,
-    /// The other required clauses made only of text anchors, checked
-    /// against the anchors present before the exact verification.
-    secondary: Vec<Vec<u32>>,
 }
 
 /// A topic that matched, with the hit spans that made it match.
@@ -88,7 +93,7 @@ pub struct MatchScratch {
     occurrences: Vec<Occurrence>,
     near_left: Vec<Occurrence>,
     near_right: Vec<Occurrence>,
-    meta_keys: Vec<String>,
+    meta_keys: Vec<u64>,
     text: String,
     /// Which anchors occur in the current document (bit per anchor id).
     anchor_present: Vec<u64>,
@@ -102,8 +107,10 @@ pub struct MatchStatistics {
     pub documents: u64,
     /// Anchor literals found at token starts.
     pub anchor_hits: u64,
-    /// Topics verified exactly.
+    /// Topics selected by the presearch.
     pub candidates: u64,
+    /// Candidates that passed the clause filter and were verified exactly.
+    pub verified: u64,
     pub matches: u64,
 }
 
@@ -191,11 +198,16 @@ impl Percolator {
         clauses.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut clauses = clauses.into_iter().map(|(_, keys)| keys);
         let anchors = clauses.next();
-        let secondary = clauses
-            .filter_map(|keys| {
-                keys.iter().map(|key| if let AnchorKey::Text(anchor) = key { Some(*anchor) } else { None }).collect()
-            })
-            .collect();
+        let filter_start = self.filter_arena.len() as u32;
+        for keys in clauses {
+            let anchors: Option<Vec<u32>> =
+                keys.iter().map(|key| if let AnchorKey::Text(anchor) = key { Some(*anchor) } else { None }).collect();
+            if let Some(anchors) = anchors {
+                self.filter_arena.push(anchors.len() as u32);
+                self.filter_arena.extend(anchors);
+            }
+        }
+        let filter = (filter_start, self.filter_arena.len() as u32);
         self.text_postings.resize_with(self.tables.anchors.len(), Vec::new);
         let slot = match self.slots.get(&topic) {
             Some(&slot) => {
@@ -212,7 +224,9 @@ impl Percolator {
             }
         };
         self.post(slot, anchors.as_deref());
-        self.topics[slot as usize] = Some(Topic { id: topic, query, program, anchors, secondary });
+        self.topics[slot as usize] = Some(Topic { id: topic, query, program, anchors });
+        self.filter_ranges.resize(self.topics.len(), (0, 0));
+        self.filter_ranges[slot as usize] = filter;
     }
 
     fn post(&mut self, slot: u32, anchors: Option<&[AnchorKey]>) {
@@ -223,7 +237,7 @@ impl Percolator {
         for key in anchors {
             let postings = match key {
                 AnchorKey::Text(anchor) => &mut self.text_postings[*anchor as usize],
-                AnchorKey::Meta(key) => self.meta_postings.entry(key.clone()).or_default(),
+                AnchorKey::Meta(key) => self.meta_postings.entry(*key).or_default(),
             };
             if postings.last() != Some(&slot) {
                 postings.push(slot);
@@ -267,11 +281,11 @@ impl Percolator {
         let mut hits = Vec::new();
         let candidates = std::mem::take(&mut scratch.candidates);
         for &slot in &candidates {
-            let Some(topic) = &self.topics[slot as usize] else { continue };
-            let present = |anchor: &u32| scratch.anchor_present[*anchor as usize / 64] & (1 << (anchor % 64)) != 0;
-            if !topic.secondary.iter().all(|clause| clause.iter().any(present)) {
+            if !self.passes_filter(slot, &scratch.anchor_present) {
                 continue;
             }
+            let Some(topic) = &self.topics[slot as usize] else { continue };
+            scratch.statistics.verified += 1;
             hits.clear();
             if self.evaluate(&topic.program, document, scratch, &mut hits, explain) {
                 matches.push(TopicMatch { topic: &topic.id, hits: if explain { to_hits(document, &mut hits) } else { Vec::new() } });
@@ -287,6 +301,22 @@ impl Percolator {
             scratch.anchor_present[hit.anchor as usize / 64] = 0;
         }
         matches
+    }
+
+    /// Whether every other required clause of the topic has an anchor present.
+    fn passes_filter(&self, slot: u32, present: &[u64]) -> bool {
+        let (start, end) = self.filter_ranges[slot as usize];
+        let clauses = &self.filter_arena[start as usize..end as usize];
+        let mut at = 0;
+        while at < clauses.len() {
+            let length = clauses[at] as usize;
+            let anchors = &clauses[at + 1..at + 1 + length];
+            if !anchors.iter().any(|&anchor| present[anchor as usize / 64] & (1 << (anchor % 64)) != 0) {
+                return false;
+            }
+            at += 1 + length;
+        }
+        true
     }
 
     fn begin(&self, scratch: &mut MatchScratch) {
@@ -522,27 +552,27 @@ fn to_hits(document: &PreparedDocument, occurrences: &mut [Occurrence]) -> Vec<H
 }
 
 /// The metadata keys a document emits for the presearcher.
-fn document_meta_keys(document: &PreparedDocument, keys: &mut Vec<String>) {
+fn document_meta_keys(document: &PreparedDocument, keys: &mut Vec<u64>) {
     keys.clear();
     let site = document.site();
     if !site.is_empty() {
-        keys.push(meta_key("site", site));
+        keys.push(meta_key("site", [site]));
         for (index, c) in site.char_indices() {
             if c == '.' && index + 1 < site.len() {
-                keys.push(meta_key("site", &site[index + 1..]));
+                keys.push(meta_key("site", [&site[index + 1..]]));
             }
         }
     }
     if let Some(channel) = document.channel() {
-        keys.push(meta_key("channel", channel.as_str()));
+        keys.push(meta_key("channel", [channel.as_str()]));
     }
     for field in [crate::ast::FlagField::Verified, crate::ast::FlagField::Repost] {
-        keys.push(meta_key(field.as_str(), if document.flag(field) { "true" } else { "false" }));
+        keys.push(meta_key(field.as_str(), [if document.flag(field) { "true" } else { "false" }]));
     }
     for field in [KeywordField::Author, KeywordField::Lang, KeywordField::Country, KeywordField::Region] {
         let text = document.keyword(field);
         if !text.tokens.is_empty() {
-            keys.push(meta_key(field.as_str(), &keyword_key_text(text.tokens.iter().map(|token| text.folded_token(token)))));
+            keys.push(meta_key(field.as_str(), text.tokens.iter().map(|token| text.folded_token(token))));
         }
     }
 }

@@ -32,24 +32,69 @@ pub(crate) struct AnchorHit {
     pub(crate) token: u32,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct AnchorIndex {
     words: FxHashMap<Box<str>, AnchorId>,
     prefixes: FxHashMap<Box<str>, AnchorId>,
     /// Byte lengths of the prefixes, ascending.
     prefix_lengths: Vec<usize>,
+    /// Bits set for (length, first bytes) of every word and prefix anchor:
+    /// most tokens are rejected here, in a table that stays in L1 cache,
+    /// without hashing the whole token.
+    word_filter: Vec<u64>,
     han_single: FxHashMap<char, AnchorId>,
-    /// Runs of two or more characters by their first two; the rest to compare.
-    han_runs: FxHashMap<(char, char), Vec<(AnchorId, Box<[char]>)>>,
+    /// Two-character runs (the common case), value inline.
+    han_pairs: FxHashMap<(char, char), AnchorId>,
+    /// Longer runs by their first two characters; the rest to compare.
+    han_longer: FxHashMap<(char, char), Vec<(AnchorId, Box<[char]>)>>,
+    /// Bits set for the first character of every Han anchor (in the BMP;
+    /// characters beyond it always pass).
+    han_first: Vec<u64>,
+}
+
+const WORD_FILTER_BITS: usize = 1 << 16;
+
+impl Default for AnchorIndex {
+    fn default() -> Self {
+        Self {
+            words: FxHashMap::default(),
+            prefixes: FxHashMap::default(),
+            prefix_lengths: Vec::new(),
+            word_filter: vec![0; WORD_FILTER_BITS / 64],
+            han_single: FxHashMap::default(),
+            han_pairs: FxHashMap::default(),
+            han_longer: FxHashMap::default(),
+            han_first: vec![0; 0x10000 / 64],
+        }
+    }
+}
+
+/// The filter bit of a word or prefix of `length` bytes starting `bytes`.
+#[inline]
+fn word_filter_bit(length: usize, bytes: &[u8]) -> usize {
+    let mut key = length as u32;
+    for &byte in bytes.iter().take(3) {
+        key = key.wrapping_mul(31).wrapping_add(byte as u32);
+    }
+    (key.wrapping_mul(0x9E37_79B1) >> 16) as usize
+}
+
+#[inline]
+fn test_bit(bits: &[u64], bit: usize) -> bool {
+    bits[bit / 64] & (1 << (bit % 64)) != 0
 }
 
 impl AnchorIndex {
     pub(crate) fn add(&mut self, anchor: AnchorId, text: &str, kind: AnchorKind) {
         match kind {
             AnchorKind::Word => {
+                let bit = word_filter_bit(text.len(), text.as_bytes());
+                self.word_filter[bit / 64] |= 1 << (bit % 64);
                 self.words.insert(text.into(), anchor);
             }
             AnchorKind::WordPrefix => {
+                let bit = word_filter_bit(text.len(), text.as_bytes());
+                self.word_filter[bit / 64] |= 1 << (bit % 64);
                 self.prefixes.insert(text.into(), anchor);
                 if let Err(at) = self.prefix_lengths.binary_search(&text.len()) {
                     self.prefix_lengths.insert(at, text.len());
@@ -57,12 +102,20 @@ impl AnchorIndex {
             }
             AnchorKind::Han => {
                 let chars: Vec<char> = text.chars().collect();
+                if let Some(&first) = chars.first()
+                    && (first as u32) < 0x10000
+                {
+                    self.han_first[first as usize / 64] |= 1 << (first as u32 % 64);
+                }
                 match chars.as_slice() {
                     [single] => {
                         self.han_single.insert(*single, anchor);
                     }
+                    [first, second] => {
+                        self.han_pairs.insert((*first, *second), anchor);
+                    }
                     [first, second, rest @ ..] => {
-                        self.han_runs.entry((*first, *second)).or_default().push((anchor, rest.into()));
+                        self.han_longer.entry((*first, *second)).or_default().push((anchor, rest.into()));
                     }
                     [] => {}
                 }
@@ -79,14 +132,18 @@ impl AnchorIndex {
             let folded = text.folded_token(token);
             match token.kind {
                 TokenKind::Word => {
-                    if let Some(&anchor) = self.words.get(folded) {
+                    let bytes = folded.as_bytes();
+                    if test_bit(&self.word_filter, word_filter_bit(bytes.len(), bytes))
+                        && let Some(&anchor) = self.words.get(folded)
+                    {
                         hits.push(hit(anchor));
                     }
                     for &length in &self.prefix_lengths {
                         if length > folded.len() {
                             break;
                         }
-                        if folded.is_char_boundary(length)
+                        if test_bit(&self.word_filter, word_filter_bit(length, bytes))
+                            && folded.is_char_boundary(length)
                             && let Some(&anchor) = self.prefixes.get(&folded[..length])
                         {
                             hits.push(hit(anchor));
@@ -95,18 +152,21 @@ impl AnchorIndex {
                 }
                 TokenKind::Han => {
                     let Some(first) = folded.chars().next() else { continue };
+                    if (first as u32) < 0x10000 && !test_bit(&self.han_first, first as usize) {
+                        continue;
+                    }
                     if let Some(&anchor) = self.han_single.get(&first) {
                         hits.push(hit(anchor));
-                    }
-                    if self.han_runs.is_empty() {
-                        continue;
                     }
                     let touching_han = |at: usize| tokens.get(at).is_some_and(|next| next.kind == TokenKind::Han && next.joined);
                     if !touching_han(index + 1) {
                         continue;
                     }
                     let Some(second) = folded_char(index + 1) else { continue };
-                    let Some(runs) = self.han_runs.get(&(first, second)) else { continue };
+                    if let Some(&anchor) = self.han_pairs.get(&(first, second)) {
+                        hits.push(hit(anchor));
+                    }
+                    let Some(runs) = self.han_longer.get(&(first, second)) else { continue };
                     for (anchor, rest) in runs {
                         let spelled = rest
                             .iter()

@@ -56,6 +56,11 @@ fn normalize_chars(text: &str, simplify: bool, mut visit: impl FnMut(char, u32, 
                 index += 1;
                 continue;
             }
+            if is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes {
+                visit(simplified(c), index, index + 1);
+                index += 1;
+                continue;
+            }
         }
         let start = index;
         segment.clear();
@@ -81,9 +86,12 @@ fn normalize_chars(text: &str, simplify: bool, mut visit: impl FnMut(char, u32, 
     }
 }
 
+/// Whether `c` starts a combining sequence (canonical combining class 0);
+/// nothing below U+0300 and no CJK ideograph combines, so those skip the table.
 #[inline]
 fn is_starter(c: char) -> bool {
-    c.is_ascii() || canonical_combining_class(c) == 0
+    let code = c as u32;
+    code < 0x300 || (0x4E00..=0x9FFF).contains(&code) || canonical_combining_class(c) == 0
 }
 
 /// The Simplified form of a Traditional character (OpenCC's character

@@ -119,9 +119,10 @@ fn bench_match(topic_count: usize, document_count: usize, data: &std::path::Path
     let statistics = scratch.statistics();
     let per_document = |count: u64| count as f64 / statistics.documents as f64;
     println!(
-        "per document: {:.1} anchor hits, {:.1} candidate topics verified, {:.2} topics matched",
+        "per document: {:.1} anchor hits, {:.1} candidate topics, {:.1} verified exactly, {:.2} matched",
         per_document(statistics.anchor_hits),
         per_document(statistics.candidates),
+        per_document(statistics.verified),
         per_document(statistics.matches)
     );
 
