@@ -7,10 +7,9 @@
 //! anchor set is chosen so that the topic can match only if one of its
 //! anchors (or metadata keys) is present.
 
-use std::collections::HashMap;
 use std::hash::Hasher;
 
-use rustc_hash::FxHasher;
+use rustc_hash::{FxHashMap, FxHasher};
 
 use vane_model::Channel;
 use vane_text::TokenKind;
@@ -59,9 +58,11 @@ pub(crate) struct TermEntry {
 /// Interned terms and anchor strings, shared by all topics.
 #[derive(Debug, Default)]
 pub(crate) struct Tables {
-    term_ids: HashMap<(TermPattern, Option<u32>), TermId>,
+    /// Term ids by the term as written: most terms recur across topics.
+    written_ids: FxHashMap<(String, bool, Option<u32>), TermId>,
+    term_ids: FxHashMap<(TermPattern, Option<u32>), TermId>,
     pub(crate) terms: Vec<TermEntry>,
-    anchor_ids: HashMap<(String, AnchorKind), AnchorId>,
+    anchor_ids: FxHashMap<(String, AnchorKind), AnchorId>,
     pub(crate) anchors: Vec<(String, AnchorKind)>,
     pub(crate) index: AnchorIndex,
 }
@@ -125,8 +126,14 @@ impl Tables {
     }
 
     fn compile_term(&mut self, text: &str, case_sensitive: bool, slop: Option<u32>) -> TermId {
+        let written = (text.to_string(), case_sensitive, slop);
+        if let Some(&id) = self.written_ids.get(&written) {
+            return id;
+        }
         let compiled = TermPattern::compile(text, case_sensitive).expect("terms are validated by the parser");
-        self.term(compiled.pattern, slop)
+        let id = self.term(compiled.pattern, slop);
+        self.written_ids.insert(written, id);
+        id
     }
 
     fn near_operand(&mut self, expr: &Expr) -> Vec<TermId> {

@@ -14,7 +14,6 @@
 //! updated in place. Removed topics' terms and anchors stay until removed
 //! topics outnumber live ones; then the live topics are recompiled.
 
-use std::collections::HashMap;
 use std::ops::Range;
 
 use rustc_hash::FxHashMap;
@@ -31,7 +30,7 @@ use crate::presearch::AnchorHit;
 pub struct Percolator {
     tables: Tables,
     topics: Vec<Option<Topic>>,
-    slots: HashMap<TopicId, u32>,
+    slots: FxHashMap<TopicId, u32>,
     /// Topic slots by text anchor id.
     text_postings: Vec<Vec<u32>>,
     meta_postings: FxHashMap<u64, Vec<u32>>,
