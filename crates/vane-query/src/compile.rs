@@ -16,7 +16,7 @@ use vane_text::TokenKind;
 
 use crate::ast::{Expr, ExprKind, FlagField, KeywordField, MetaCondition, NumberField, NumberRange};
 use crate::presearch::{AnchorIndex, AnchorKind};
-use crate::term::TermPattern;
+use crate::term::{CompareSpace, TermPattern};
 
 pub(crate) type TermId = u32;
 pub(crate) type AnchorId = u32;
@@ -53,6 +53,9 @@ pub(crate) struct TermEntry {
     pub(crate) anchor: AnchorId,
     /// Index of the token the anchor starts at (sequences only).
     pub(crate) anchor_offset: u32,
+    /// The anchor spells the whole term in the folded form it is compared
+    /// in: every anchor hit is an occurrence, with nothing to verify.
+    pub(crate) anchor_is_term: bool,
 }
 
 /// Interned terms and anchor strings, shared by all topics.
@@ -97,7 +100,13 @@ impl Tables {
         let (anchor_text, anchor_kind, anchor_offset) = choose_anchor(&pattern, window.is_some());
         let anchor = self.anchor(anchor_text, anchor_kind);
         let id = self.terms.len() as TermId;
-        self.terms.push(TermEntry { pattern: pattern.clone(), window, anchor, anchor_offset });
+        let anchor_is_term = window.is_none()
+            && anchor_offset == 0
+            && matches!(anchor_kind, AnchorKind::Word | AnchorKind::Han)
+            && pattern.tokens.iter().all(|token| token.space == CompareSpace::Folded && !token.wildcard)
+            && (anchor_kind == AnchorKind::Han && pattern.tokens.iter().all(|token| token.kind == TokenKind::Han) && pattern.tokens.iter().skip(1).all(|token| token.must_join)
+                || anchor_kind == AnchorKind::Word && pattern.tokens.len() == 1);
+        self.terms.push(TermEntry { pattern: pattern.clone(), window, anchor, anchor_offset, anchor_is_term });
         self.term_ids.insert((pattern, window), id);
         id
     }

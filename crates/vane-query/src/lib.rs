@@ -23,7 +23,7 @@ mod window;
 pub use ast::{Expr, ExprKind, FlagField, KeywordField, MetaCondition, NumberField, NumberRange, Span, Term};
 pub use document::PreparedDocument;
 pub use error::{ParseError, Warning};
-pub use percolator::{Hit, MatchScratch, MatchStatistics, Percolator, TopicError, TopicMatch};
+pub use percolator::{Hit, MIN_DOCUMENTS_TO_RETUNE, MatchScratch, MatchStatistics, Percolator, TopicError, TopicMatch};
 pub use term::{CompareSpace, TermPattern, TokenPattern};
 
 use error::RawError;

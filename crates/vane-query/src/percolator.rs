@@ -79,6 +79,10 @@ struct Occurrence {
     end: u32,
 }
 
+/// How many documents must have been seen before [`Percolator::retune`]
+/// trusts the observed frequencies.
+pub const MIN_DOCUMENTS_TO_RETUNE: u64 = 500;
+
 /// Per-thread working memory for [`Percolator::percolate`], reused across
 /// documents so that matching allocates little.
 #[derive(Debug, Default)]
@@ -96,6 +100,8 @@ pub struct MatchScratch {
     text: String,
     /// Which anchors occur in the current document (bit per anchor id).
     anchor_present: Vec<u64>,
+    /// Per anchor, how many documents it was present in.
+    anchor_documents: Vec<u32>,
     statistics: MatchStatistics,
 }
 
@@ -193,20 +199,7 @@ impl Percolator {
 
     fn upsert_without_index(&mut self, topic: TopicId, query: Query) {
         let program = self.tables.compile(query.expr());
-        let mut clauses = self.tables.required_clauses(&program);
-        clauses.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let mut clauses = clauses.into_iter().map(|(_, keys)| keys);
-        let anchors = clauses.next();
-        let filter_start = self.filter_arena.len() as u32;
-        for keys in clauses {
-            let anchors: Option<Vec<u32>> =
-                keys.iter().map(|key| if let AnchorKey::Text(anchor) = key { Some(*anchor) } else { None }).collect();
-            if let Some(anchors) = anchors {
-                self.filter_arena.push(anchors.len() as u32);
-                self.filter_arena.extend(anchors);
-            }
-        }
-        let filter = (filter_start, self.filter_arena.len() as u32);
+        let clauses = self.tables.required_clauses(&program);
         self.text_postings.resize_with(self.tables.anchors.len(), Vec::new);
         let slot = match self.slots.get(&topic) {
             Some(&slot) => {
@@ -222,10 +215,65 @@ impl Percolator {
                 slot
             }
         };
-        self.post(slot, anchors.as_deref());
-        self.topics[slot as usize] = Some(Topic { id: topic, query, program, anchors });
+        self.topics[slot as usize] = Some(Topic { id: topic, query, program, anchors: None });
+        self.place(slot, clauses);
+    }
+
+    /// Posts a topic under its cheapest clause and files the others as its
+    /// filter.
+    fn place(&mut self, slot: u32, mut clauses: Vec<(f64, Vec<AnchorKey>)>) {
+        clauses.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut clauses = clauses.into_iter().map(|(_, keys)| keys);
+        let anchors = clauses.next();
+        let filter_start = self.filter_arena.len() as u32;
+        for keys in clauses {
+            let anchors: Option<Vec<u32>> =
+                keys.iter().map(|key| if let AnchorKey::Text(anchor) = key { Some(*anchor) } else { None }).collect();
+            if let Some(anchors) = anchors {
+                self.filter_arena.push(anchors.len() as u32);
+                self.filter_arena.extend(anchors);
+            }
+        }
         self.filter_ranges.resize(self.topics.len(), (0, 0));
-        self.filter_ranges[slot as usize] = filter;
+        self.filter_ranges[slot as usize] = (filter_start, self.filter_arena.len() as u32);
+        self.post(slot, anchors.as_deref());
+        if let Some(topic) = self.topics[slot as usize].as_mut() {
+            topic.anchors = anchors;
+        }
+    }
+
+    /// Re-plans every topic's presearch with the anchor frequencies
+    /// observed in the documents matched so far with `scratch` (at least
+    /// `MIN_DOCUMENTS_TO_RETUNE` of them): a topic is posted under the
+    /// clause that was really rarest, not the one the static estimate
+    /// guessed. Results do not change, only the work to get them.
+    pub fn retune(&mut self, scratch: &MatchScratch) -> bool {
+        let documents = scratch.statistics.documents;
+        if documents < MIN_DOCUMENTS_TO_RETUNE || scratch.anchor_documents.len() > self.tables.anchors.len() {
+            return false;
+        }
+        let seen = documents as f64;
+        let frequency = |key: &AnchorKey| match key {
+            AnchorKey::Text(anchor) => {
+                let count = scratch.anchor_documents.get(*anchor as usize).copied().unwrap_or(0);
+                (count as f64 + 0.1) / seen
+            }
+            AnchorKey::Meta(_) => 0.2,
+        };
+        self.filter_arena.clear();
+        for slot in 0..self.topics.len() as u32 {
+            let Some(topic) = self.topics[slot as usize].take() else { continue };
+            self.unpost(slot, topic.anchors.as_deref());
+            let clauses: Vec<(f64, Vec<AnchorKey>)> = self
+                .tables
+                .required_clauses(&topic.program)
+                .into_iter()
+                .map(|(_, keys)| (f64::min(keys.iter().map(frequency).sum(), 1.0), keys))
+                .collect();
+            self.topics[slot as usize] = Some(topic);
+            self.place(slot, clauses);
+        }
+        true
     }
 
     fn post(&mut self, slot: u32, anchors: Option<&[AnchorKey]>) {
@@ -329,6 +377,12 @@ impl Percolator {
         scratch.term_ranges.resize(self.tables.terms.len(), (0, 0));
         scratch.candidate_stamp.resize(self.topics.len(), 0);
         scratch.anchor_present.resize(self.tables.anchors.len().div_ceil(64), 0);
+        if scratch.anchor_documents.len() > self.tables.anchors.len() {
+            // the tables were recompiled: old counts name other anchors
+            scratch.anchor_documents.clear();
+            scratch.statistics = MatchStatistics::default();
+        }
+        scratch.anchor_documents.resize(self.tables.anchors.len(), 0);
         scratch.occurrences.clear();
         scratch.anchor_hits.clear();
         scratch.candidates.clear();
@@ -340,7 +394,7 @@ impl Percolator {
         }
         scratch.anchor_hits.sort_unstable();
         let generation = scratch.generation;
-        let MatchScratch { anchor_hits, candidate_stamp, candidates, meta_keys, anchor_present, .. } = scratch;
+        let MatchScratch { anchor_hits, candidate_stamp, candidates, meta_keys, anchor_present, anchor_documents, .. } = scratch;
         let mut mark = |slot: u32| {
             let stamp = &mut candidate_stamp[slot as usize];
             if *stamp != generation {
@@ -353,6 +407,7 @@ impl Percolator {
             if previous != Some(hit.anchor) {
                 previous = Some(hit.anchor);
                 anchor_present[hit.anchor as usize / 64] |= 1 << (hit.anchor % 64);
+                anchor_documents[hit.anchor as usize] += 1;
                 self.text_postings[hit.anchor as usize].iter().for_each(|&slot| mark(slot));
             }
         }
@@ -491,6 +546,10 @@ impl Percolator {
                 let first = hits.partition_point(|hit| hit.anchor < entry.anchor);
                 let length = entry.pattern.len() as u32;
                 for hit in hits[first..].iter().take_while(|hit| hit.anchor == entry.anchor) {
+                    if entry.anchor_is_term {
+                        scratch.occurrences.push(Occurrence { field: hit.field, start: hit.token, end: hit.token + length });
+                        continue;
+                    }
                     let Some(position) = hit.token.checked_sub(entry.anchor_offset) else { continue };
                     let text = document.field_at(hit.field as usize);
                     if entry.pattern.matches_at(text, position as usize, &mut scratch.text) {

@@ -47,12 +47,26 @@ pub(crate) struct AnchorIndex {
     han_pairs: FxHashMap<(char, char), AnchorId>,
     /// Longer runs by their first two characters; the rest to compare.
     han_longer: FxHashMap<(char, char), Vec<(AnchorId, Box<[char]>)>>,
-    /// Bits set for the first character of every Han anchor (in the BMP;
-    /// characters beyond it always pass).
-    han_first: Vec<u64>,
+    /// Bits set for the character of every single-character anchor (in the
+    /// BMP; characters beyond it always pass).
+    han_single_filter: Vec<u64>,
+    /// Bits set for the first two characters of every longer run.
+    han_pair_filter: Vec<u64>,
 }
 
 const WORD_FILTER_BITS: usize = 1 << 16;
+const PAIR_FILTER_BITS: usize = 1 << 18;
+
+#[inline]
+fn pair_filter_bit(first: char, second: char) -> usize {
+    let key = (first as u64) << 21 | second as u64;
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - 18)) as usize
+}
+
+#[inline]
+fn set_bit(bits: &mut [u64], bit: usize) {
+    bits[bit / 64] |= 1 << (bit % 64);
+}
 
 impl Default for AnchorIndex {
     fn default() -> Self {
@@ -64,7 +78,8 @@ impl Default for AnchorIndex {
             han_single: FxHashMap::default(),
             han_pairs: FxHashMap::default(),
             han_longer: FxHashMap::default(),
-            han_first: vec![0; 0x10000 / 64],
+            han_single_filter: vec![0; 0x10000 / 64],
+            han_pair_filter: vec![0; PAIR_FILTER_BITS / 64],
         }
     }
 }
@@ -102,19 +117,19 @@ impl AnchorIndex {
             }
             AnchorKind::Han => {
                 let chars: Vec<char> = text.chars().collect();
-                if let Some(&first) = chars.first()
-                    && (first as u32) < 0x10000
-                {
-                    self.han_first[first as usize / 64] |= 1 << (first as u32 % 64);
-                }
                 match chars.as_slice() {
                     [single] => {
+                        if (*single as u32) < 0x10000 {
+                            set_bit(&mut self.han_single_filter, *single as usize);
+                        }
                         self.han_single.insert(*single, anchor);
                     }
                     [first, second] => {
+                        set_bit(&mut self.han_pair_filter, pair_filter_bit(*first, *second));
                         self.han_pairs.insert((*first, *second), anchor);
                     }
                     [first, second, rest @ ..] => {
+                        set_bit(&mut self.han_pair_filter, pair_filter_bit(*first, *second));
                         self.han_longer.entry((*first, *second)).or_default().push((anchor, rest.into()));
                     }
                     [] => {}
@@ -152,10 +167,9 @@ impl AnchorIndex {
                 }
                 TokenKind::Han => {
                     let Some(first) = folded.chars().next() else { continue };
-                    if (first as u32) < 0x10000 && !test_bit(&self.han_first, first as usize) {
-                        continue;
-                    }
-                    if let Some(&anchor) = self.han_single.get(&first) {
+                    if ((first as u32) >= 0x10000 || test_bit(&self.han_single_filter, first as usize))
+                        && let Some(&anchor) = self.han_single.get(&first)
+                    {
                         hits.push(hit(anchor));
                     }
                     let touching_han = |at: usize| tokens.get(at).is_some_and(|next| next.kind == TokenKind::Han && next.joined);
@@ -163,6 +177,9 @@ impl AnchorIndex {
                         continue;
                     }
                     let Some(second) = folded_char(index + 1) else { continue };
+                    if !test_bit(&self.han_pair_filter, pair_filter_bit(first, second)) {
+                        continue;
+                    }
                     if let Some(&anchor) = self.han_pairs.get(&(first, second)) {
                         hits.push(hit(anchor));
                     }

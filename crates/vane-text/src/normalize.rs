@@ -2,8 +2,6 @@
 //! accents, keeping for every output character the range of input
 //! characters it came from, so that hits can be shown in the original text.
 
-use std::sync::OnceLock;
-
 use unicode_normalization::char::{canonical_combining_class, decompose_canonical};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
@@ -31,58 +29,114 @@ pub fn for_each_nfkc_char(text: &str, visit: impl FnMut(char, u32, u32)) {
 }
 
 fn normalize_chars(text: &str, simplify: bool, mut visit: impl FnMut(char, u32, u32)) {
-    let simplified = |c: char| if simplify { to_simplified(c) } else { c };
-    let mut chars = text.chars().peekable();
-    let mut index: u32 = 0;
-    let mut segment = String::new();
-    while let Some(c) = chars.next() {
-        let next_is_starter = chars.peek().is_none_or(|&next| is_starter(next));
-        if next_is_starter {
-            // Fast paths: the characters that make up nearly all Chinese and
-            // English text are their own NFKC form, or a fixed offset away.
-            if c.is_ascii() {
-                visit(c, index, index + 1);
-                index += 1;
-                continue;
-            }
-            if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-                visit(simplified(c), index, index + 1);
-                index += 1;
-                continue;
-            }
-            if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
-                let half_width = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
-                visit(half_width, index, index + 1);
-                index += 1;
-                continue;
-            }
-            if is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes {
-                visit(simplified(c), index, index + 1);
-                index += 1;
-                continue;
-            }
+    for (c, start, end) in NormalizedChars::new(text, simplify) {
+        visit(c, start, end);
+    }
+}
+
+/// The normalised characters of a text with their source ranges, as an
+/// iterator: the tokeniser's loop inlines it, which a callback per
+/// character would not allow.
+#[derive(Debug)]
+pub(crate) struct NormalizedChars<'a> {
+    chars: std::iter::Peekable<std::str::Chars<'a>>,
+    simplify: bool,
+    index: u32,
+    /// Output of the slow path not yet returned, with its source range.
+    pending: Vec<char>,
+    pending_at: usize,
+    pending_range: (u32, u32),
+    segment: String,
+}
+
+impl<'a> NormalizedChars<'a> {
+    pub(crate) fn new(text: &'a str, simplify: bool) -> Self {
+        Self {
+            chars: text.chars().peekable(),
+            simplify,
+            index: 0,
+            pending: Vec::new(),
+            pending_at: 0,
+            pending_range: (0, 0),
+            segment: String::new(),
         }
-        let start = index;
-        segment.clear();
-        segment.push(c);
-        index += 1;
-        while let Some(&next) = chars.peek() {
+    }
+
+    #[inline]
+    fn simplified(&self, c: char) -> char {
+        if self.simplify { to_simplified(c) } else { c }
+    }
+
+    #[cold]
+    fn slow_path(&mut self, c: char) -> (char, u32, u32) {
+        let start = self.index;
+        self.segment.clear();
+        self.segment.push(c);
+        self.index += 1;
+        while let Some(&next) = self.chars.peek() {
             if is_starter(next) {
                 break;
             }
-            segment.push(next);
-            chars.next();
-            index += 1;
+            self.segment.push(next);
+            self.chars.next();
+            self.index += 1;
         }
-        if is_nfkc_quick(segment.chars()) == IsNormalized::Yes {
-            for normalised in segment.chars() {
-                visit(simplified(normalised), start, index);
-            }
+        self.pending.clear();
+        self.pending_at = 0;
+        self.pending_range = (start, self.index);
+        if is_nfkc_quick(self.segment.chars()) == IsNormalized::Yes {
+            self.pending.extend(self.segment.chars());
         } else {
-            for normalised in segment.nfkc() {
-                visit(simplified(normalised), start, index);
+            self.pending.extend(self.segment.nfkc());
+        }
+        if self.simplify {
+            for c in &mut self.pending {
+                *c = to_simplified(*c);
             }
         }
+        self.next_pending().unwrap_or((' ', start, self.index))
+    }
+
+    #[inline]
+    fn next_pending(&mut self) -> Option<(char, u32, u32)> {
+        let c = *self.pending.get(self.pending_at)?;
+        self.pending_at += 1;
+        Some((c, self.pending_range.0, self.pending_range.1))
+    }
+}
+
+impl Iterator for NormalizedChars<'_> {
+    type Item = (char, u32, u32);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.pending_at < self.pending.len() {
+            return self.next_pending();
+        }
+        let c = self.chars.next()?;
+        let next_is_starter = self.chars.peek().is_none_or(|&next| is_starter(next));
+        if next_is_starter {
+            // Fast paths: the characters that make up nearly all Chinese and
+            // English text are their own NFKC form, or a fixed offset away.
+            let index = self.index;
+            if c.is_ascii() {
+                self.index += 1;
+                return Some((c, index, index + 1));
+            }
+            if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+                self.index += 1;
+                return Some((self.simplified(c), index, index + 1));
+            }
+            if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
+                self.index += 1;
+                return Some((char::from_u32(c as u32 - 0xFEE0).unwrap_or(c), index, index + 1));
+            }
+            if is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes {
+                self.index += 1;
+                return Some((self.simplified(c), index, index + 1));
+            }
+        }
+        Some(self.slow_path(c))
     }
 }
 
@@ -91,46 +145,34 @@ fn normalize_chars(text: &str, simplify: bool, mut visit: impl FnMut(char, u32, 
 #[inline]
 fn is_starter(c: char) -> bool {
     let code = c as u32;
-    code < 0x300 || (0x4E00..=0x9FFF).contains(&code) || canonical_combining_class(c) == 0
+    code < 0x300
+        || (0x4E00..=0x9FFF).contains(&code)
+        || (0xFF00..=0xFFEF).contains(&code)
+        || (0x3000..=0x3029).contains(&code)
+        || (0x2000..=0x206F).contains(&code)
+        || canonical_combining_class(c) == 0
 }
 
 /// The Simplified form of a Traditional character (OpenCC's character
 /// table, first candidate); any other character is returned unchanged.
 #[inline]
 pub fn to_simplified(c: char) -> char {
-    if (c as u32) < 0x2E80 {
-        return c;
-    }
-    let dense = dense_table();
     let code = c as u32;
-    if code >= dense.first && code < dense.first + dense.mapped.len() as u32 {
-        let mapped = dense.mapped[(code - dense.first) as usize];
-        return if mapped == 0 { c } else { char::from_u32(mapped).unwrap_or(c) };
+    if code < 0x2E80 {
+        c
+    } else if code < 0x10000 {
+        crate::chars::bmp_entry(c).0
+    } else {
+        simplified_by_search(c)
     }
+}
+
+/// The table lookup itself, for characters the BMP table does not cover
+/// and for building that table.
+pub(crate) fn simplified_by_search(c: char) -> char {
     TRADITIONAL_TO_SIMPLIFIED
         .binary_search_by_key(&c, |&(traditional, _)| traditional)
         .map_or(c, |found| TRADITIONAL_TO_SIMPLIFIED[found].1)
-}
-
-/// A direct-indexed copy of the table for the Basic Multilingual Plane,
-/// where almost every lookup falls: one array read per Han character.
-struct DenseTable {
-    first: u32,
-    mapped: Vec<u32>,
-}
-
-fn dense_table() -> &'static DenseTable {
-    static TABLE: OnceLock<DenseTable> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let in_bmp = || TRADITIONAL_TO_SIMPLIFIED.iter().filter(|(traditional, _)| (*traditional as u32) < 0x10000);
-        let first = in_bmp().map(|(traditional, _)| *traditional as u32).min().unwrap_or(0);
-        let last = in_bmp().map(|(traditional, _)| *traditional as u32).max().unwrap_or(0);
-        let mut mapped = vec![0; (last + 1).saturating_sub(first) as usize];
-        for (traditional, simplified) in in_bmp() {
-            mapped[(*traditional as u32 - first) as usize] = *simplified as u32;
-        }
-        DenseTable { first, mapped }
-    })
 }
 
 /// Appends the matching form of a normalised character: lower case

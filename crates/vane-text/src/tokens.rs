@@ -2,7 +2,7 @@
 //! words, everything else a separator (QUERY-LANGUAGE.md §2).
 
 use crate::chars::{CharClass, char_class};
-use crate::normalize::{fold_char, for_each_normalized_char};
+use crate::normalize::{NormalizedChars, fold_char};
 
 /// Whether a token is one Han/kana character or a word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,7 +56,7 @@ impl NormalizedText {
         let Self { cased, folded, tokens } = self;
         let mut in_word = false;
         let mut previous_was_token = false;
-        for_each_normalized_char(text, |c, source_start, source_end| {
+        for (c, source_start, source_end) in NormalizedChars::new(text, true) {
             let cased_start = cased.len() as u32;
             let folded_start = folded.len() as u32;
             cased.push(c);
@@ -102,15 +102,17 @@ impl NormalizedText {
                     previous_was_token = false;
                 }
             }
-        });
+        }
     }
 
     /// The folded (matching) form of a token.
+    #[inline]
     pub fn folded_token(&self, token: &Token) -> &str {
         &self.folded[token.folded_start as usize..token.folded_end as usize]
     }
 
     /// The cased form of a token.
+    #[inline]
     pub fn cased_token(&self, token: &Token) -> &str {
         &self.cased[token.cased_start as usize..token.cased_end as usize]
     }

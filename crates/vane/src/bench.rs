@@ -106,6 +106,13 @@ fn bench_match(topic_count: usize, document_count: usize, data: &std::path::Path
     let mut percolator_times = Vec::new();
     let mut prepared = PreparedDocument::default();
     let mut scratch = MatchScratch::default();
+    // plan the presearch by the anchor frequencies of the first documents
+    for document in documents.iter().take(vane_query::MIN_DOCUMENTS_TO_RETUNE as usize) {
+        prepared.reset(document);
+        percolator.percolate(&prepared, &mut scratch, false);
+    }
+    percolator.retune(&scratch);
+    scratch = MatchScratch::default();
     for _ in 0..rounds {
         let started = Instant::now();
         matched = 0;
@@ -126,11 +133,6 @@ fn bench_match(topic_count: usize, document_count: usize, data: &std::path::Path
         per_document(statistics.matches)
     );
 
-    let started = Instant::now();
-    for document in &documents {
-        prepared.reset(document);
-    }
-    eprintln!("DEBUG prepare only: {:.0} docs/s", document_count as f64 / started.elapsed().as_secs_f64());
     let raw = raw_scanner(&percolator.anchor_literals());
     let mut raw_found = 0;
     let mut raw_times = Vec::new();

@@ -44,7 +44,7 @@ pub(crate) fn run(command: QueryCommand) -> Result<()> {
         QueryCommand::Check { query } => check(&query),
         QueryCommand::Match { topics, docs, explain, skip_bad } => {
             let percolator = load_topics(&topics)?;
-            match_documents(&percolator, docs.as_deref(), MatchOptions { explain, skip_bad })
+            match_documents(percolator, docs.as_deref(), MatchOptions { explain, skip_bad })
         }
     }
 }
@@ -146,7 +146,7 @@ fn hit_line<'a>(document: &'a Document, hit: &Hit) -> HitLine<'a> {
     HitLine { field: hit.field.as_str(), start: hit.start, end: hit.end, text: &text[byte_at(hit.start)..byte_at(hit.end)] }
 }
 
-fn match_documents(percolator: &Percolator, docs: Option<&Path>, options: MatchOptions) -> Result<()> {
+fn match_documents(mut percolator: Percolator, docs: Option<&Path>, options: MatchOptions) -> Result<()> {
     let (name, mut reader): (String, Box<dyn BufRead>) = match docs {
         Some(path) => {
             let file = File::open(path).with_context(|| format!("cannot read documents file {}", path.display()))?;
@@ -183,6 +183,10 @@ fn match_documents(percolator: &Percolator, docs: Option<&Path>, options: MatchO
             }
         };
         prepared.reset(&document);
+        if scratch.statistics().documents == vane_query::MIN_DOCUMENTS_TO_RETUNE {
+            // plan the presearch by the anchor frequencies of this stream
+            percolator.retune(&scratch);
+        }
         let matches = percolator.percolate(&prepared, &mut scratch, options.explain);
         let result = MatchLine {
             id: &document.id,
