@@ -31,8 +31,19 @@ pub(crate) enum Node {
     And(Vec<Node>),
     Or(Vec<Node>),
     Not(Box<Node>),
-    Near { left: Vec<TermId>, right: Vec<TermId>, fields: FieldMask, distance: u32, ordered: bool },
-    Meta(CompiledMeta),
+    /// Boxed, like `Meta`, to keep `Node` small: programs are walked for
+    /// every candidate, and small nodes share cache lines.
+    Near(Box<NearNode>),
+    Meta(Box<CompiledMeta>),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct NearNode {
+    pub(crate) left: Vec<TermId>,
+    pub(crate) right: Vec<TermId>,
+    pub(crate) fields: FieldMask,
+    pub(crate) distance: u32,
+    pub(crate) ordered: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -122,15 +133,15 @@ impl Tables {
             ExprKind::And(children) => Node::And(children.iter().map(|child| self.compile_scoped(child, fields)).collect()),
             ExprKind::Or(children) => Node::Or(children.iter().map(|child| self.compile_scoped(child, fields)).collect()),
             ExprKind::Not(inner) => Node::Not(Box::new(self.compile_scoped(inner, fields))),
-            ExprKind::Near { left, right, distance, ordered } => Node::Near {
+            ExprKind::Near { left, right, distance, ordered } => Node::Near(Box::new(NearNode {
                 left: self.near_operand(left),
                 right: self.near_operand(right),
                 fields,
                 distance: *distance,
                 ordered: *ordered,
-            },
+            })),
             ExprKind::Scoped { field, expr } => self.compile_scoped(expr, fields & (1 << field.index())),
-            ExprKind::Meta(condition) => Node::Meta(compile_meta(condition)),
+            ExprKind::Meta(condition) => Node::Meta(Box::new(compile_meta(condition))),
         }
     }
 
@@ -170,7 +181,8 @@ impl Tables {
             Node::And(children) => children.iter().flat_map(|child| self.required_clauses(child)).collect(),
             Node::Or(children) => union(children.iter().map(|child| self.cheapest(child))).into_iter().collect(),
             Node::Not(_) => Vec::new(),
-            Node::Near { left, right, .. } => {
+            Node::Near(near) => {
+                let (left, right) = (&near.left, &near.right);
                 let side = |terms: &[TermId]| union(terms.iter().map(|&term| Some(self.term_anchor(term))));
                 [side(left), side(right)].into_iter().flatten().collect()
             }

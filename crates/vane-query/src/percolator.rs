@@ -30,6 +30,9 @@ use crate::presearch::AnchorHit;
 pub struct Percolator {
     tables: Tables,
     topics: Vec<Option<Topic>>,
+    /// The compiled program of each slot, apart from the topics so that
+    /// verifying a candidate touches one small node first.
+    programs: Vec<Option<Node>>,
     slots: FxHashMap<TopicId, u32>,
     /// Topic slots by text anchor id.
     text_postings: Vec<Vec<u32>>,
@@ -50,7 +53,6 @@ pub struct Percolator {
 struct Topic {
     id: TopicId,
     query: Query,
-    program: Node,
     /// The clause the presearcher posts the topic under; `None`: always a candidate.
     anchors: Option<Vec<AnchorKey>>,
 }
@@ -170,6 +172,7 @@ impl Percolator {
         if let Some(old) = self.topics[slot as usize].take() {
             self.unpost(slot, old.anchors.as_deref());
         }
+        self.programs[slot as usize] = None;
         self.removed_since_rebuild += 1;
         if self.removed_since_rebuild > 1024 && self.removed_since_rebuild > self.slots.len() {
             self.rebuild_all();
@@ -215,7 +218,9 @@ impl Percolator {
                 slot
             }
         };
-        self.topics[slot as usize] = Some(Topic { id: topic, query, program, anchors: None });
+        self.topics[slot as usize] = Some(Topic { id: topic, query, anchors: None });
+        self.programs.resize(self.topics.len(), None);
+        self.programs[slot as usize] = Some(program);
         self.place(slot, clauses);
     }
 
@@ -266,7 +271,7 @@ impl Percolator {
             self.unpost(slot, topic.anchors.as_deref());
             let clauses: Vec<(f64, Vec<AnchorKey>)> = self
                 .tables
-                .required_clauses(&topic.program)
+                .required_clauses(self.programs[slot as usize].as_ref().expect("live topics have programs"))
                 .into_iter()
                 .map(|(_, keys)| (f64::min(keys.iter().map(frequency).sum(), 1.0), keys))
                 .collect();
@@ -331,10 +336,11 @@ impl Percolator {
             if !self.passes_filter(slot, &scratch.anchor_present) {
                 continue;
             }
-            let Some(topic) = &self.topics[slot as usize] else { continue };
+            let Some(program) = &self.programs[slot as usize] else { continue };
             scratch.statistics.verified += 1;
             hits.clear();
-            if self.evaluate(&topic.program, document, scratch, &mut hits, explain) {
+            if self.evaluate(program, document, scratch, &mut hits, explain) {
+                let Some(topic) = &self.topics[slot as usize] else { continue };
                 matches.push(TopicMatch { topic: &topic.id, hits: if explain { to_hits(document, &mut hits) } else { Vec::new() } });
             }
         }
@@ -467,8 +473,8 @@ impl Percolator {
                 hits.truncate(mark);
                 !matched
             }
-            Node::Near { left, right, fields, distance, ordered } => {
-                self.near(left, right, *fields, *distance, *ordered, document, scratch, hits, explain)
+            Node::Near(near) => {
+                self.near(&near.left, &near.right, near.fields, near.distance, near.ordered, document, scratch, hits, explain)
             }
             Node::Meta(meta) => meta_matches(meta, document, &mut scratch.text),
         }
