@@ -157,7 +157,7 @@ impl AnchorIndex {
                         if length > folded.len() {
                             break;
                         }
-                        if test_bit(&self.word_filter, word_filter_bit(length, bytes))
+                        if test_bit(&self.word_filter, word_filter_bit(length, &bytes[..length]))
                             && folded.is_char_boundary(length)
                             && let Some(&anchor) = self.prefixes.get(&folded[..length])
                         {
