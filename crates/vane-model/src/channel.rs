@@ -42,8 +42,16 @@ pub struct UnknownChannel(pub String);
 
 impl fmt::Display for UnknownChannel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let known: Vec<&str> = Channel::ALL.iter().map(|channel| channel.as_str()).collect();
-        write!(f, "unknown channel `{}`; the channels are {}", self.0, known.join(", "))
+        let known: Vec<&str> = Channel::ALL
+            .iter()
+            .map(|channel| channel.as_str())
+            .collect();
+        write!(
+            f,
+            "unknown channel `{}`; the channels are {}",
+            self.0,
+            known.join(", ")
+        )
     }
 }
 

@@ -87,15 +87,23 @@ impl TextField {
 pub fn site_of_url(url: &str) -> Option<String> {
     let url = url.trim();
     let after_scheme = match url.find("://") {
-        Some(index) if url[..index].chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) => {
+        Some(index)
+            if url[..index]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+        {
             &url[index + 3..]
         }
         _ if url.starts_with("//") => &url[2..],
         _ => url,
     };
-    let authority_end = after_scheme.find(['/', '?', '#']).unwrap_or(after_scheme.len());
+    let authority_end = after_scheme
+        .find(['/', '?', '#'])
+        .unwrap_or(after_scheme.len());
     let authority = &after_scheme[..authority_end];
-    let host_and_port = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let host_and_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
     let host = if let Some(bracketed) = host_and_port.strip_prefix('[') {
         bracketed.split(']').next().unwrap_or_default()
     } else {
@@ -119,7 +127,10 @@ mod tests {
     fn site_is_derived_from_url() {
         for (url, site) in [
             ("https://www.Mi.com/news/1", Some("mi.com")),
-            ("http://user:pw@news.sina.com.cn:8080/a?b#c", Some("news.sina.com.cn")),
+            (
+                "http://user:pw@news.sina.com.cn:8080/a?b#c",
+                Some("news.sina.com.cn"),
+            ),
             ("weibo.com/u/123", Some("weibo.com")),
             ("https://example.com.", Some("example.com")),
             ("", None),
@@ -134,8 +145,10 @@ mod tests {
         let document: Document = serde_json::from_str(r#"{"id": 7}"#).unwrap();
         assert_eq!(document.id.as_str(), "7");
         assert_eq!(document.followers, 0);
-        let document: Document =
-            serde_json::from_str(r#"{"id": "a", "url": "https://www.people.com.cn/x", "channel": "news"}"#).unwrap();
+        let document: Document = serde_json::from_str(
+            r#"{"id": "a", "url": "https://www.people.com.cn/x", "channel": "news"}"#,
+        )
+        .unwrap();
         assert_eq!(document.effective_site(), "people.com.cn");
         assert_eq!(document.channel, Some(Channel::News));
     }

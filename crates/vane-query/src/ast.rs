@@ -40,9 +40,17 @@ pub enum ExprKind {
     Or(Vec<Expr>),
     Not(Box<Expr>),
     /// `left NEAR/distance right`; `ordered` for `NEAR/nf` and `ONEAR/n`.
-    Near { left: Box<Expr>, right: Box<Expr>, distance: u32, ordered: bool },
+    Near {
+        left: Box<Expr>,
+        right: Box<Expr>,
+        distance: u32,
+        ordered: bool,
+    },
     /// `title:…` or `body:…`.
-    Scoped { field: TextField, expr: Box<Expr> },
+    Scoped {
+        field: TextField,
+        expr: Box<Expr>,
+    },
     Meta(MetaCondition),
 }
 
@@ -65,10 +73,19 @@ pub enum MetaCondition {
     /// Case-insensitive substrings of the URL, stored lower-case.
     Url(Vec<String>),
     /// Equality after the normalisation of §2, as written.
-    Keyword { field: KeywordField, values: Vec<String> },
+    Keyword {
+        field: KeywordField,
+        values: Vec<String>,
+    },
     Channel(Vec<Channel>),
-    Flag { field: FlagField, values: Vec<bool> },
-    Range { field: NumberField, ranges: Vec<NumberRange> },
+    Flag {
+        field: FlagField,
+        values: Vec<bool>,
+    },
+    Range {
+        field: NumberField,
+        ranges: Vec<NumberRange>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -148,18 +165,28 @@ impl Expr {
     pub fn without_spans(&self) -> Expr {
         let kind = match &self.kind {
             ExprKind::Term(term) => ExprKind::Term(term.clone()),
-            ExprKind::And(children) => ExprKind::And(children.iter().map(Expr::without_spans).collect()),
-            ExprKind::Or(children) => ExprKind::Or(children.iter().map(Expr::without_spans).collect()),
+            ExprKind::And(children) => {
+                ExprKind::And(children.iter().map(Expr::without_spans).collect())
+            }
+            ExprKind::Or(children) => {
+                ExprKind::Or(children.iter().map(Expr::without_spans).collect())
+            }
             ExprKind::Not(inner) => ExprKind::Not(Box::new(inner.without_spans())),
-            ExprKind::Near { left, right, distance, ordered } => ExprKind::Near {
+            ExprKind::Near {
+                left,
+                right,
+                distance,
+                ordered,
+            } => ExprKind::Near {
                 left: Box::new(left.without_spans()),
                 right: Box::new(right.without_spans()),
                 distance: *distance,
                 ordered: *ordered,
             },
-            ExprKind::Scoped { field, expr } => {
-                ExprKind::Scoped { field: *field, expr: Box::new(expr.without_spans()) }
-            }
+            ExprKind::Scoped { field, expr } => ExprKind::Scoped {
+                field: *field,
+                expr: Box::new(expr.without_spans()),
+            },
             ExprKind::Meta(condition) => ExprKind::Meta(condition.clone()),
         };
         Expr::new(kind, Span::default())
@@ -209,7 +236,12 @@ fn write_value(out: &mut String, text: &str) {
     }
 }
 
-fn write_values<T>(out: &mut String, name: &str, values: &[T], mut one: impl FnMut(&mut String, &T)) {
+fn write_values<T>(
+    out: &mut String,
+    name: &str,
+    values: &[T],
+    mut one: impl FnMut(&mut String, &T),
+) {
     out.push_str(name);
     out.push(':');
     if let [value] = values {
@@ -244,23 +276,34 @@ impl fmt::Display for MetaCondition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = String::new();
         match self {
-            MetaCondition::Site(values) => write_values(&mut out, "site", values, |out, v| write_value(out, v)),
-            MetaCondition::Url(values) => write_values(&mut out, "url", values, |out, v| write_value(out, v)),
+            MetaCondition::Site(values) => {
+                write_values(&mut out, "site", values, |out, v| write_value(out, v))
+            }
+            MetaCondition::Url(values) => {
+                write_values(&mut out, "url", values, |out, v| write_value(out, v))
+            }
             MetaCondition::Keyword { field, values } => {
-                write_values(&mut out, field.as_str(), values, |out, v| write_value(out, v))
+                write_values(&mut out, field.as_str(), values, |out, v| {
+                    write_value(out, v)
+                })
             }
             MetaCondition::Channel(values) => {
-                write_values(&mut out, "channel", values, |out, v| out.push_str(v.as_str()))
+                write_values(&mut out, "channel", values, |out, v| {
+                    out.push_str(v.as_str())
+                })
             }
             MetaCondition::Flag { field, values } => {
                 write_values(&mut out, field.as_str(), values, |out, v| {
                     out.push_str(if *v { "true" } else { "false" })
                 })
             }
-            MetaCondition::Range { field, ranges } => write_values(&mut out, field.as_str(), ranges, |out, range| {
-                let bound = |value: Option<u64>| value.map_or("*".to_string(), |v| v.to_string());
-                let _ = write!(out, "[{} TO {}]", bound(range.low), bound(range.high));
-            }),
+            MetaCondition::Range { field, ranges } => {
+                write_values(&mut out, field.as_str(), ranges, |out, range| {
+                    let bound =
+                        |value: Option<u64>| value.map_or("*".to_string(), |v| v.to_string());
+                    let _ = write!(out, "[{} TO {}]", bound(range.low), bound(range.high));
+                })
+            }
         }
         f.write_str(&out)
     }
@@ -277,7 +320,11 @@ impl fmt::Display for Expr {
         };
         // NOT binds tighter than NEAR, so a negated NEAR needs parentheses.
         let negated = |f: &mut fmt::Formatter<'_>, expr: &Expr| -> fmt::Result {
-            if matches!(expr.kind, ExprKind::Near { .. }) { write!(f, "({expr})") } else { child(f, expr) }
+            if matches!(expr.kind, ExprKind::Near { .. }) {
+                write!(f, "({expr})")
+            } else {
+                child(f, expr)
+            }
         };
         match &self.kind {
             ExprKind::Term(term) => write!(f, "{term}"),
@@ -310,7 +357,12 @@ impl fmt::Display for Expr {
                 f.write_str("NOT ")?;
                 negated(f, inner)
             }
-            ExprKind::Near { left, right, distance, ordered } => {
+            ExprKind::Near {
+                left,
+                right,
+                distance,
+                ordered,
+            } => {
                 child(f, left)?;
                 write!(f, " NEAR/{distance}{} ", if *ordered { "f" } else { "" })?;
                 child(f, right)

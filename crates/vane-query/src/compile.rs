@@ -14,7 +14,9 @@ use rustc_hash::{FxHashMap, FxHasher};
 use vane_model::Channel;
 use vane_text::TokenKind;
 
-use crate::ast::{Expr, ExprKind, FlagField, KeywordField, MetaCondition, NumberField, NumberRange};
+use crate::ast::{
+    Expr, ExprKind, FlagField, KeywordField, MetaCondition, NumberField, NumberRange,
+};
 use crate::presearch::{AnchorIndex, AnchorKind};
 use crate::term::{CompareSpace, TermPattern};
 
@@ -27,7 +29,10 @@ pub(crate) const ALL_FIELDS: FieldMask = 0b11;
 
 #[derive(Debug, Clone)]
 pub(crate) enum Node {
-    Term { term: TermId, fields: FieldMask },
+    Term {
+        term: TermId,
+        fields: FieldMask,
+    },
     And(Vec<Node>),
     Or(Vec<Node>),
     Not(Box<Node>),
@@ -50,10 +55,19 @@ pub(crate) struct NearNode {
 pub(crate) enum CompiledMeta {
     Site(Vec<String>),
     Url(Vec<String>),
-    Keyword { field: KeywordField, values: Vec<TermPattern> },
+    Keyword {
+        field: KeywordField,
+        values: Vec<TermPattern>,
+    },
     Channel(Vec<Channel>),
-    Flag { field: FlagField, values: Vec<bool> },
-    Range { field: NumberField, ranges: Vec<NumberRange> },
+    Flag {
+        field: FlagField,
+        values: Vec<bool>,
+    },
+    Range {
+        field: NumberField,
+        ranges: Vec<NumberRange>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -114,10 +128,24 @@ impl Tables {
         let anchor_is_term = window.is_none()
             && anchor_offset == 0
             && matches!(anchor_kind, AnchorKind::Word | AnchorKind::Han)
-            && pattern.tokens.iter().all(|token| token.space == CompareSpace::Folded && !token.wildcard)
-            && (anchor_kind == AnchorKind::Han && pattern.tokens.iter().all(|token| token.kind == TokenKind::Han) && pattern.tokens.iter().skip(1).all(|token| token.must_join)
+            && pattern
+                .tokens
+                .iter()
+                .all(|token| token.space == CompareSpace::Folded && !token.wildcard)
+            && (anchor_kind == AnchorKind::Han
+                && pattern
+                    .tokens
+                    .iter()
+                    .all(|token| token.kind == TokenKind::Han)
+                && pattern.tokens.iter().skip(1).all(|token| token.must_join)
                 || anchor_kind == AnchorKind::Word && pattern.tokens.len() == 1);
-        self.terms.push(TermEntry { pattern: pattern.clone(), window, anchor, anchor_offset, anchor_is_term });
+        self.terms.push(TermEntry {
+            pattern: pattern.clone(),
+            window,
+            anchor,
+            anchor_offset,
+            anchor_is_term,
+        });
         self.term_ids.insert((pattern, window), id);
         id
     }
@@ -129,18 +157,38 @@ impl Tables {
 
     fn compile_scoped(&mut self, expr: &Expr, fields: FieldMask) -> Node {
         match &expr.kind {
-            ExprKind::Term(term) => Node::Term { term: self.compile_term(&term.text, term.case_sensitive, term.slop), fields },
-            ExprKind::And(children) => Node::And(children.iter().map(|child| self.compile_scoped(child, fields)).collect()),
-            ExprKind::Or(children) => Node::Or(children.iter().map(|child| self.compile_scoped(child, fields)).collect()),
+            ExprKind::Term(term) => Node::Term {
+                term: self.compile_term(&term.text, term.case_sensitive, term.slop),
+                fields,
+            },
+            ExprKind::And(children) => Node::And(
+                children
+                    .iter()
+                    .map(|child| self.compile_scoped(child, fields))
+                    .collect(),
+            ),
+            ExprKind::Or(children) => Node::Or(
+                children
+                    .iter()
+                    .map(|child| self.compile_scoped(child, fields))
+                    .collect(),
+            ),
             ExprKind::Not(inner) => Node::Not(Box::new(self.compile_scoped(inner, fields))),
-            ExprKind::Near { left, right, distance, ordered } => Node::Near(Box::new(NearNode {
+            ExprKind::Near {
+                left,
+                right,
+                distance,
+                ordered,
+            } => Node::Near(Box::new(NearNode {
                 left: self.near_operand(left),
                 right: self.near_operand(right),
                 fields,
                 distance: *distance,
                 ordered: *ordered,
             })),
-            ExprKind::Scoped { field, expr } => self.compile_scoped(expr, fields & (1 << field.index())),
+            ExprKind::Scoped { field, expr } => {
+                self.compile_scoped(expr, fields & (1 << field.index()))
+            }
             ExprKind::Meta(condition) => Node::Meta(Box::new(compile_meta(condition))),
         }
     }
@@ -150,7 +198,8 @@ impl Tables {
         if let Some(&id) = self.written_ids.get(&written) {
             return id;
         }
-        let compiled = TermPattern::compile(text, case_sensitive).expect("terms are validated by the parser");
+        let compiled =
+            TermPattern::compile(text, case_sensitive).expect("terms are validated by the parser");
         let id = self.term(compiled.pattern, slop);
         self.written_ids.insert(written, id);
         id
@@ -166,8 +215,12 @@ impl Tables {
 
     fn collect_near_terms(&mut self, expr: &Expr, terms: &mut Vec<TermId>) {
         match &expr.kind {
-            ExprKind::Term(term) => terms.push(self.compile_term(&term.text, term.case_sensitive, None)),
-            ExprKind::Or(children) => children.iter().for_each(|child| self.collect_near_terms(child, terms)),
+            ExprKind::Term(term) => {
+                terms.push(self.compile_term(&term.text, term.case_sensitive, None))
+            }
+            ExprKind::Or(children) => children
+                .iter()
+                .for_each(|child| self.collect_near_terms(child, terms)),
             _ => unreachable!("NEAR operands are validated by the parser"),
         }
     }
@@ -178,12 +231,19 @@ impl Tables {
     pub(crate) fn required_clauses(&self, node: &Node) -> Vec<(f64, Vec<AnchorKey>)> {
         match node {
             Node::Term { term, .. } => vec![self.term_anchor(*term)],
-            Node::And(children) => children.iter().flat_map(|child| self.required_clauses(child)).collect(),
-            Node::Or(children) => union(children.iter().map(|child| self.cheapest(child))).into_iter().collect(),
+            Node::And(children) => children
+                .iter()
+                .flat_map(|child| self.required_clauses(child))
+                .collect(),
+            Node::Or(children) => union(children.iter().map(|child| self.cheapest(child)))
+                .into_iter()
+                .collect(),
             Node::Not(_) => Vec::new(),
             Node::Near(near) => {
                 let (left, right) = (&near.left, &near.right);
-                let side = |terms: &[TermId]| union(terms.iter().map(|&term| Some(self.term_anchor(term))));
+                let side = |terms: &[TermId]| {
+                    union(terms.iter().map(|&term| Some(self.term_anchor(term))))
+                };
                 [side(left), side(right)].into_iter().flatten().collect()
             }
             Node::Meta(meta) => meta_anchor(meta).into_iter().collect(),
@@ -192,18 +252,25 @@ impl Tables {
 
     /// The most selective clause of a node: what the presearcher posts.
     pub(crate) fn cheapest(&self, node: &Node) -> Option<(f64, Vec<AnchorKey>)> {
-        self.required_clauses(node).into_iter().min_by(|a, b| a.0.total_cmp(&b.0))
+        self.required_clauses(node)
+            .into_iter()
+            .min_by(|a, b| a.0.total_cmp(&b.0))
     }
 
     fn term_anchor(&self, term: TermId) -> (f64, Vec<AnchorKey>) {
         let entry = &self.terms[term as usize];
         let (text, _) = &self.anchors[entry.anchor as usize];
         let token = &entry.pattern.tokens[entry.anchor_offset as usize];
-        (anchor_cost(text, token.kind, token.wildcard), vec![AnchorKey::Text(entry.anchor)])
+        (
+            anchor_cost(text, token.kind, token.wildcard),
+            vec![AnchorKey::Text(entry.anchor)],
+        )
     }
 }
 
-fn union(sets: impl Iterator<Item = Option<(f64, Vec<AnchorKey>)>>) -> Option<(f64, Vec<AnchorKey>)> {
+fn union(
+    sets: impl Iterator<Item = Option<(f64, Vec<AnchorKey>)>>,
+) -> Option<(f64, Vec<AnchorKey>)> {
     let mut cost = 0.0;
     let mut keys = Vec::new();
     for set in sets {
@@ -231,7 +298,11 @@ fn anchor_cost(text: &str, kind: TokenKind, wildcard: bool) -> f64 {
             _ => 0.003,
         },
     };
-    if wildcard { f64::min(base * 5.0, 1.0) } else { base }
+    if wildcard {
+        f64::min(base * 5.0, 1.0)
+    } else {
+        base
+    }
 }
 
 /// Picks the most selective literal of a term. For a sequence, runs of
@@ -261,7 +332,10 @@ fn choose_anchor(pattern: &TermPattern, window: bool) -> (String, AnchorKind, u3
             TokenKind::Word => AnchorKind::Word,
         };
         let rank = (!token.wildcard, text.len());
-        if best.as_ref().is_none_or(|(_, _, _, best_rank)| rank > *best_rank) {
+        if best
+            .as_ref()
+            .is_none_or(|(_, _, _, best_rank)| rank > *best_rank)
+        {
             best = Some((text, kind, index as u32, rank));
         }
         index = end;
@@ -278,12 +352,22 @@ fn compile_meta(condition: &MetaCondition) -> CompiledMeta {
             field: *field,
             values: values
                 .iter()
-                .map(|value| TermPattern::compile(value, false).expect("values are validated by the parser").pattern)
+                .map(|value| {
+                    TermPattern::compile(value, false)
+                        .expect("values are validated by the parser")
+                        .pattern
+                })
                 .collect(),
         },
         MetaCondition::Channel(channels) => CompiledMeta::Channel(channels.clone()),
-        MetaCondition::Flag { field, values } => CompiledMeta::Flag { field: *field, values: values.clone() },
-        MetaCondition::Range { field, ranges } => CompiledMeta::Range { field: *field, ranges: ranges.clone() },
+        MetaCondition::Flag { field, values } => CompiledMeta::Flag {
+            field: *field,
+            values: values.clone(),
+        },
+        MetaCondition::Range { field, ranges } => CompiledMeta::Range {
+            field: *field,
+            ranges: ranges.clone(),
+        },
     }
 }
 
@@ -307,21 +391,42 @@ fn meta_anchor(meta: &CompiledMeta) -> Option<(f64, Vec<AnchorKey>)> {
         Some((total, values.into_iter().map(AnchorKey::Meta).collect()))
     };
     match meta {
-        CompiledMeta::Site(sites) => keys(sites.iter().map(|site| meta_key("site", [site.as_str()])).collect(), 0.05),
-        CompiledMeta::Channel(channels) => {
-            keys(channels.iter().map(|channel| meta_key("channel", [channel.as_str()])).collect(), 0.15)
-        }
+        CompiledMeta::Site(sites) => keys(
+            sites
+                .iter()
+                .map(|site| meta_key("site", [site.as_str()]))
+                .collect(),
+            0.05,
+        ),
+        CompiledMeta::Channel(channels) => keys(
+            channels
+                .iter()
+                .map(|channel| meta_key("channel", [channel.as_str()]))
+                .collect(),
+            0.15,
+        ),
         CompiledMeta::Flag { field, values } => keys(
-            values.iter().map(|value| meta_key(field.as_str(), [if *value { "true" } else { "false" }])).collect(),
+            values
+                .iter()
+                .map(|value| meta_key(field.as_str(), [if *value { "true" } else { "false" }]))
+                .collect(),
             0.4,
         ),
         CompiledMeta::Keyword { field, values } => {
-            if values.iter().any(|value| value.tokens.iter().any(|token| token.wildcard)) {
+            if values
+                .iter()
+                .any(|value| value.tokens.iter().any(|token| token.wildcard))
+            {
                 return None;
             }
             let texts = values
                 .iter()
-                .map(|value| meta_key(field.as_str(), value.tokens.iter().map(|token| token.anchor.as_str())))
+                .map(|value| {
+                    meta_key(
+                        field.as_str(),
+                        value.tokens.iter().map(|token| token.anchor.as_str()),
+                    )
+                })
                 .collect();
             let cost = match field {
                 KeywordField::Author => 0.01,

@@ -37,10 +37,17 @@ impl PreparedDocument {
         self.keywords[3].reset(&document.region);
         self.site = document.effective_site();
         self.url.clear();
-        self.url.extend(document.url.chars().flat_map(char::to_lowercase));
+        self.url
+            .extend(document.url.chars().flat_map(char::to_lowercase));
         self.channel = document.channel;
         self.flags = [document.verified, document.repost];
-        self.numbers = [document.followers, document.likes, document.comments, document.shares, document.views];
+        self.numbers = [
+            document.followers,
+            document.likes,
+            document.comments,
+            document.shares,
+            document.views,
+        ];
     }
 
     pub fn text(&self, field: TextField) -> &NormalizedText {
@@ -88,6 +95,9 @@ impl PreparedDocument {
     /// Character span in the original text of tokens `start..end` of a field.
     pub fn char_span(&self, field: TextField, start: u32, end: u32) -> (u32, u32) {
         let tokens = &self.fields[field.index()].tokens;
-        (tokens[start as usize].char_start, tokens[end as usize - 1].char_end)
+        (
+            tokens[start as usize].char_start,
+            tokens[end as usize - 1].char_end,
+        )
     }
 }

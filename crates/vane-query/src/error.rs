@@ -25,7 +25,11 @@ pub struct Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "warning at column {}: {} — {}", self.column, self.message, self.hint)
+        write!(
+            f,
+            "warning at column {}: {} — {}",
+            self.column, self.message, self.hint
+        )
     }
 }
 
@@ -39,6 +43,10 @@ pub(crate) struct RawError {
 
 impl RawError {
     pub(crate) fn new(offset: usize, message: impl Into<String>, hint: impl Into<String>) -> Self {
-        Self { offset, message: message.into(), hint: hint.into() }
+        Self {
+            offset,
+            message: message.into(),
+            hint: hint.into(),
+        }
     }
 }

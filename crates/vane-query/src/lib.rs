@@ -20,10 +20,14 @@ mod source;
 mod term;
 mod window;
 
-pub use ast::{Expr, ExprKind, FlagField, KeywordField, MetaCondition, NumberField, NumberRange, Span, Term};
+pub use ast::{
+    Expr, ExprKind, FlagField, KeywordField, MetaCondition, NumberField, NumberRange, Span, Term,
+};
 pub use document::PreparedDocument;
 pub use error::{ParseError, Warning};
-pub use percolator::{Hit, MIN_DOCUMENTS_TO_RETUNE, MatchScratch, MatchStatistics, Percolator, TopicError, TopicMatch};
+pub use percolator::{
+    Hit, MIN_DOCUMENTS_TO_RETUNE, MatchScratch, MatchStatistics, Percolator, TopicError, TopicMatch,
+};
 pub use term::{CompareSpace, TermPattern, TokenPattern};
 
 use error::RawError;
@@ -42,10 +46,18 @@ impl Query {
         let source = QuerySource::new(text);
         let locate = |error: RawError| {
             let (column, byte_offset) = source.locate(error.offset);
-            ParseError { column, byte_offset, message: error.message, hint: error.hint }
+            ParseError {
+                column,
+                byte_offset,
+                message: error.message,
+                hint: error.hint,
+            }
         };
         let (tokens, lex_warnings) = lexer::lex(&source.normalized).map_err(locate)?;
-        let (expr, mut raw_warnings) = parser::Parser::new(&source.normalized, tokens, lex_warnings).parse().map_err(locate)?;
+        let (expr, mut raw_warnings) =
+            parser::Parser::new(&source.normalized, tokens, lex_warnings)
+                .parse()
+                .map_err(locate)?;
         parser::check_positive(&expr).map_err(locate)?;
         lint::lint(&expr, &mut raw_warnings);
         raw_warnings.sort_by_key(|warning| warning.offset);
@@ -53,7 +65,12 @@ impl Query {
             .into_iter()
             .map(|warning| {
                 let (column, byte_offset) = source.locate(warning.offset);
-                Warning { column, byte_offset, message: warning.message, hint: warning.hint }
+                Warning {
+                    column,
+                    byte_offset,
+                    message: warning.message,
+                    hint: warning.hint,
+                }
             })
             .collect();
         Ok(Query { expr, warnings })

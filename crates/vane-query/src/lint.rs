@@ -10,25 +10,33 @@ const MAX_NEAR_DISTANCE: u32 = 50;
 /// Words so common that a term made of one of them alone matches nearly
 /// every document.
 const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "he", "in", "is", "it",
-    "its", "of", "on", "or", "she", "that", "the", "their", "they", "this", "to", "was", "we", "were", "will",
-    "with", "you", "的", "了", "是", "在", "和", "有", "也", "就", "都", "而", "及", "与", "着", "或", "一", "不",
-    "我", "你", "他", "她", "它", "这", "那", "之", "其", "为", "以",
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "he",
+    "in", "is", "it", "its", "of", "on", "or", "she", "that", "the", "their", "they", "this", "to",
+    "was", "we", "were", "will", "with", "you", "的", "了", "是", "在", "和", "有", "也", "就",
+    "都", "而", "及", "与", "着", "或", "一", "不", "我", "你", "他", "她", "它", "这", "那", "之",
+    "其", "为", "以",
 ];
 
 pub(crate) fn lint(expr: &Expr, warnings: &mut Vec<LexWarning>) {
     match &expr.kind {
         ExprKind::Term(term) => {
-            if term.slop.is_none() && STOP_WORDS.contains(&term.text.trim().to_lowercase().as_str()) {
+            if term.slop.is_none() && STOP_WORDS.contains(&term.text.trim().to_lowercase().as_str())
+            {
                 warnings.push(LexWarning {
                     offset: expr.span.start,
-                    message: format!("`{}` is a stop word and matches almost every document on its own", term.text),
+                    message: format!(
+                        "`{}` is a stop word and matches almost every document on its own",
+                        term.text
+                    ),
                     hint: "use it inside a phrase or drop it".to_string(),
                 });
             }
         }
         ExprKind::Or(children) => {
-            let terms = children.iter().filter(|child| matches!(child.kind, ExprKind::Term(_))).count();
+            let terms = children
+                .iter()
+                .filter(|child| matches!(child.kind, ExprKind::Term(_)))
+                .count();
             if terms > MAX_OR_TERMS {
                 warnings.push(LexWarning {
                     offset: expr.span.start,
@@ -40,23 +48,36 @@ pub(crate) fn lint(expr: &Expr, warnings: &mut Vec<LexWarning>) {
         }
         ExprKind::And(children) => {
             for negated in children {
-                let ExprKind::Not(inner) = &negated.kind else { continue };
+                let ExprKind::Not(inner) = &negated.kind else {
+                    continue;
+                };
                 let shape = inner.without_spans();
-                if children.iter().any(|positive| !matches!(positive.kind, ExprKind::Not(_)) && positive.without_spans() == shape) {
+                if children.iter().any(|positive| {
+                    !matches!(positive.kind, ExprKind::Not(_)) && positive.without_spans() == shape
+                }) {
                     warnings.push(LexWarning {
                         offset: negated.span.start,
-                        message: format!("this branch can never match: `{inner}` is both required and excluded"),
+                        message: format!(
+                            "this branch can never match: `{inner}` is both required and excluded"
+                        ),
                         hint: "remove the exclusion or the requirement".to_string(),
                     });
                 }
             }
             children.iter().for_each(|child| lint(child, warnings));
         }
-        ExprKind::Near { left, right, distance, .. } => {
+        ExprKind::Near {
+            left,
+            right,
+            distance,
+            ..
+        } => {
             if *distance > MAX_NEAR_DISTANCE {
                 warnings.push(LexWarning {
                     offset: left.span.end,
-                    message: format!("NEAR distance {distance} is over {MAX_NEAR_DISTANCE} and behaves like AND"),
+                    message: format!(
+                        "NEAR distance {distance} is over {MAX_NEAR_DISTANCE} and behaves like AND"
+                    ),
                     hint: "use AND, or a distance of 50 or less".to_string(),
                 });
             }

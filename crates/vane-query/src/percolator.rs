@@ -21,7 +21,7 @@ use vane_model::{TextField, TopicId};
 
 use crate::Query;
 use crate::ast::KeywordField;
-use crate::compile::{AnchorKey, CompiledMeta, FieldMask, Node, TermId, Tables, meta_key};
+use crate::compile::{AnchorKey, CompiledMeta, FieldMask, Node, Tables, TermId, meta_key};
 use crate::document::PreparedDocument;
 use crate::presearch::AnchorHit;
 
@@ -142,10 +142,15 @@ impl Percolator {
 
     /// Compiles many topics at once. A later
     /// topic with the same id replaces an earlier one.
-    pub fn build<'q>(topics: impl IntoIterator<Item = (TopicId, &'q str)>) -> Result<Self, TopicError> {
+    pub fn build<'q>(
+        topics: impl IntoIterator<Item = (TopicId, &'q str)>,
+    ) -> Result<Self, TopicError> {
         let mut queries = Vec::new();
         for (topic, text) in topics {
-            let query = Query::parse(text).map_err(|error| TopicError { topic: topic.clone(), error })?;
+            let query = Query::parse(text).map_err(|error| TopicError {
+                topic: topic.clone(),
+                error,
+            })?;
             queries.push((topic, query));
         }
         Ok(Self::from_queries(queries))
@@ -168,7 +173,9 @@ impl Percolator {
 
     /// Removes a topic; `false` if there was none with this id.
     pub fn remove(&mut self, topic: &TopicId) -> bool {
-        let Some(slot) = self.slots.remove(topic) else { return false };
+        let Some(slot) = self.slots.remove(topic) else {
+            return false;
+        };
         if let Some(old) = self.topics[slot as usize].take() {
             self.unpost(slot, old.anchors.as_deref());
         }
@@ -192,18 +199,25 @@ impl Percolator {
     /// The parsed query of a topic.
     pub fn query(&self, topic: &TopicId) -> Option<&Query> {
         let slot = *self.slots.get(topic)?;
-        self.topics[slot as usize].as_ref().map(|entry| &entry.query)
+        self.topics[slot as usize]
+            .as_ref()
+            .map(|entry| &entry.query)
     }
 
     /// Every distinct anchor literal, for benchmarks against a raw scan.
     pub fn anchor_literals(&self) -> Vec<&str> {
-        self.tables.anchors.iter().map(|(text, _)| text.as_str()).collect()
+        self.tables
+            .anchors
+            .iter()
+            .map(|(text, _)| text.as_str())
+            .collect()
     }
 
     fn upsert_without_index(&mut self, topic: TopicId, query: Query) {
         let program = self.tables.compile(query.expr());
         let clauses = self.tables.required_clauses(&program);
-        self.text_postings.resize_with(self.tables.anchors.len(), Vec::new);
+        self.text_postings
+            .resize_with(self.tables.anchors.len(), Vec::new);
         let slot = match self.slots.get(&topic) {
             Some(&slot) => {
                 if let Some(old) = self.topics[slot as usize].take() {
@@ -218,7 +232,11 @@ impl Percolator {
                 slot
             }
         };
-        self.topics[slot as usize] = Some(Topic { id: topic, query, anchors: None });
+        self.topics[slot as usize] = Some(Topic {
+            id: topic,
+            query,
+            anchors: None,
+        });
         self.programs.resize(self.topics.len(), None);
         self.programs[slot as usize] = Some(program);
         self.place(slot, clauses);
@@ -232,8 +250,16 @@ impl Percolator {
         let anchors = clauses.next();
         let filter_start = self.filter_arena.len() as u32;
         for keys in clauses {
-            let anchors: Option<Vec<u32>> =
-                keys.iter().map(|key| if let AnchorKey::Text(anchor) = key { Some(*anchor) } else { None }).collect();
+            let anchors: Option<Vec<u32>> = keys
+                .iter()
+                .map(|key| {
+                    if let AnchorKey::Text(anchor) = key {
+                        Some(*anchor)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
             if let Some(anchors) = anchors {
                 self.filter_arena.push(anchors.len() as u32);
                 self.filter_arena.extend(anchors);
@@ -254,24 +280,36 @@ impl Percolator {
     /// guessed. Results do not change, only the work to get them.
     pub fn retune(&mut self, scratch: &MatchScratch) -> bool {
         let documents = scratch.statistics.documents;
-        if documents < MIN_DOCUMENTS_TO_RETUNE || scratch.anchor_documents.len() > self.tables.anchors.len() {
+        if documents < MIN_DOCUMENTS_TO_RETUNE
+            || scratch.anchor_documents.len() > self.tables.anchors.len()
+        {
             return false;
         }
         let seen = documents as f64;
         let frequency = |key: &AnchorKey| match key {
             AnchorKey::Text(anchor) => {
-                let count = scratch.anchor_documents.get(*anchor as usize).copied().unwrap_or(0);
+                let count = scratch
+                    .anchor_documents
+                    .get(*anchor as usize)
+                    .copied()
+                    .unwrap_or(0);
                 (count as f64 + 0.1) / seen
             }
             AnchorKey::Meta(_) => 0.2,
         };
         self.filter_arena.clear();
         for slot in 0..self.topics.len() as u32 {
-            let Some(topic) = self.topics[slot as usize].take() else { continue };
+            let Some(topic) = self.topics[slot as usize].take() else {
+                continue;
+            };
             self.unpost(slot, topic.anchors.as_deref());
             let clauses: Vec<(f64, Vec<AnchorKey>)> = self
                 .tables
-                .required_clauses(self.programs[slot as usize].as_ref().expect("live topics have programs"))
+                .required_clauses(
+                    self.programs[slot as usize]
+                        .as_ref()
+                        .expect("live topics have programs"),
+                )
                 .into_iter()
                 .map(|(_, keys)| (f64::min(keys.iter().map(frequency).sum(), 1.0), keys))
                 .collect();
@@ -304,7 +342,9 @@ impl Percolator {
         };
         for key in anchors {
             match key {
-                AnchorKey::Text(anchor) => self.text_postings[*anchor as usize].retain(|&other| other != slot),
+                AnchorKey::Text(anchor) => {
+                    self.text_postings[*anchor as usize].retain(|&other| other != slot)
+                }
                 AnchorKey::Meta(key) => {
                     if let Some(postings) = self.meta_postings.get_mut(key) {
                         postings.retain(|&other| other != slot);
@@ -317,7 +357,10 @@ impl Percolator {
     /// Recompiles the live topics into fresh tables, dropping the terms
     /// and anchors of removed topics; output order is kept.
     fn rebuild_all(&mut self) {
-        let live: Vec<Topic> = std::mem::take(&mut self.topics).into_iter().flatten().collect();
+        let live: Vec<Topic> = std::mem::take(&mut self.topics)
+            .into_iter()
+            .flatten()
+            .collect();
         *self = Self::default();
         for topic in live {
             self.upsert_without_index(topic.id, topic.query);
@@ -326,7 +369,12 @@ impl Percolator {
 
     /// The topics `document` matches, in insertion order; with `explain`,
     /// each with the hit spans of the positive terms that made it match.
-    pub fn percolate<'p>(&'p self, document: &PreparedDocument, scratch: &mut MatchScratch, explain: bool) -> Vec<TopicMatch<'p>> {
+    pub fn percolate<'p>(
+        &'p self,
+        document: &PreparedDocument,
+        scratch: &mut MatchScratch,
+        explain: bool,
+    ) -> Vec<TopicMatch<'p>> {
         self.begin(scratch);
         self.presearch(document, scratch);
         let mut matches = Vec::new();
@@ -336,12 +384,23 @@ impl Percolator {
             if !self.passes_filter(slot, &scratch.anchor_present) {
                 continue;
             }
-            let Some(program) = &self.programs[slot as usize] else { continue };
+            let Some(program) = &self.programs[slot as usize] else {
+                continue;
+            };
             scratch.statistics.verified += 1;
             hits.clear();
             if self.evaluate(program, document, scratch, &mut hits, explain) {
-                let Some(topic) = &self.topics[slot as usize] else { continue };
-                matches.push(TopicMatch { topic: &topic.id, hits: if explain { to_hits(document, &mut hits) } else { Vec::new() } });
+                let Some(topic) = &self.topics[slot as usize] else {
+                    continue;
+                };
+                matches.push(TopicMatch {
+                    topic: &topic.id,
+                    hits: if explain {
+                        to_hits(document, &mut hits)
+                    } else {
+                        Vec::new()
+                    },
+                });
             }
         }
         scratch.statistics.documents += 1;
@@ -364,7 +423,10 @@ impl Percolator {
         while at < clauses.len() {
             let length = clauses[at] as usize;
             let anchors = &clauses[at + 1..at + 1 + length];
-            if !anchors.iter().any(|&anchor| present[anchor as usize / 64] & (1 << (anchor % 64)) != 0) {
+            if !anchors
+                .iter()
+                .any(|&anchor| present[anchor as usize / 64] & (1 << (anchor % 64)) != 0)
+            {
                 return false;
             }
             at += 1 + length;
@@ -376,19 +438,26 @@ impl Percolator {
         scratch.generation = scratch.generation.wrapping_add(1);
         if scratch.generation == 0 {
             scratch.term_stamp.iter_mut().for_each(|stamp| *stamp = 0);
-            scratch.candidate_stamp.iter_mut().for_each(|stamp| *stamp = 0);
+            scratch
+                .candidate_stamp
+                .iter_mut()
+                .for_each(|stamp| *stamp = 0);
             scratch.generation = 1;
         }
         scratch.term_stamp.resize(self.tables.terms.len(), 0);
         scratch.term_ranges.resize(self.tables.terms.len(), (0, 0));
         scratch.candidate_stamp.resize(self.topics.len(), 0);
-        scratch.anchor_present.resize(self.tables.anchors.len().div_ceil(64), 0);
+        scratch
+            .anchor_present
+            .resize(self.tables.anchors.len().div_ceil(64), 0);
         if scratch.anchor_documents.len() > self.tables.anchors.len() {
             // the tables were recompiled: old counts name other anchors
             scratch.anchor_documents.clear();
             scratch.statistics = MatchStatistics::default();
         }
-        scratch.anchor_documents.resize(self.tables.anchors.len(), 0);
+        scratch
+            .anchor_documents
+            .resize(self.tables.anchors.len(), 0);
         scratch.occurrences.clear();
         scratch.anchor_hits.clear();
         scratch.candidates.clear();
@@ -396,11 +465,23 @@ impl Percolator {
 
     fn presearch(&self, document: &PreparedDocument, scratch: &mut MatchScratch) {
         for field in 0..2 {
-            self.tables.index.scan(document.field_at(field), field as u8, &mut scratch.anchor_hits);
+            self.tables.index.scan(
+                document.field_at(field),
+                field as u8,
+                &mut scratch.anchor_hits,
+            );
         }
         scratch.anchor_hits.sort_unstable();
         let generation = scratch.generation;
-        let MatchScratch { anchor_hits, candidate_stamp, candidates, meta_keys, anchor_present, anchor_documents, .. } = scratch;
+        let MatchScratch {
+            anchor_hits,
+            candidate_stamp,
+            candidates,
+            meta_keys,
+            anchor_present,
+            anchor_documents,
+            ..
+        } = scratch;
         let mut mark = |slot: u32| {
             let stamp = &mut candidate_stamp[slot as usize];
             if *stamp != generation {
@@ -414,7 +495,9 @@ impl Percolator {
                 previous = Some(hit.anchor);
                 anchor_present[hit.anchor as usize / 64] |= 1 << (hit.anchor % 64);
                 anchor_documents[hit.anchor as usize] += 1;
-                self.text_postings[hit.anchor as usize].iter().for_each(|&slot| mark(slot));
+                self.text_postings[hit.anchor as usize]
+                    .iter()
+                    .for_each(|&slot| mark(slot));
             }
         }
         if !self.meta_postings.is_empty() {
@@ -429,7 +512,14 @@ impl Percolator {
         candidates.sort_unstable();
     }
 
-    fn evaluate(&self, node: &Node, document: &PreparedDocument, scratch: &mut MatchScratch, hits: &mut Vec<Occurrence>, explain: bool) -> bool {
+    fn evaluate(
+        &self,
+        node: &Node,
+        document: &PreparedDocument,
+        scratch: &mut MatchScratch,
+        hits: &mut Vec<Occurrence>,
+        explain: bool,
+    ) -> bool {
         match node {
             Node::Term { term, fields } => {
                 let range = self.occurrences(*term, document, scratch);
@@ -473,9 +563,17 @@ impl Percolator {
                 hits.truncate(mark);
                 !matched
             }
-            Node::Near(near) => {
-                self.near(&near.left, &near.right, near.fields, near.distance, near.ordered, document, scratch, hits, explain)
-            }
+            Node::Near(near) => self.near(
+                &near.left,
+                &near.right,
+                near.fields,
+                near.distance,
+                near.ordered,
+                document,
+                scratch,
+                hits,
+                explain,
+            ),
             Node::Meta(meta) => meta_matches(meta, document, &mut scratch.text),
         }
     }
@@ -493,12 +591,19 @@ impl Percolator {
         hits: &mut Vec<Occurrence>,
         explain: bool,
     ) -> bool {
-        let mut sides = [std::mem::take(&mut scratch.near_left), std::mem::take(&mut scratch.near_right)];
+        let mut sides = [
+            std::mem::take(&mut scratch.near_left),
+            std::mem::take(&mut scratch.near_right),
+        ];
         for (side, terms) in sides.iter_mut().zip([left, right]) {
             side.clear();
             for &term in terms {
                 let range = self.occurrences(term, document, scratch);
-                side.extend(scratch.occurrences[range].iter().filter(|occurrence| in_fields(occurrence, fields)));
+                side.extend(
+                    scratch.occurrences[range]
+                        .iter()
+                        .filter(|occurrence| in_fields(occurrence, fields)),
+                );
             }
         }
         let [lefts, rights] = &sides;
@@ -525,7 +630,13 @@ impl Percolator {
             }
         }
         if explain {
-            hits.extend(rights.iter().zip(&used_right).filter(|(_, used)| **used).map(|(b, _)| *b));
+            hits.extend(
+                rights
+                    .iter()
+                    .zip(&used_right)
+                    .filter(|(_, used)| **used)
+                    .map(|(b, _)| *b),
+            );
         }
         let [left_buffer, right_buffer] = sides;
         scratch.near_left = left_buffer;
@@ -534,7 +645,12 @@ impl Percolator {
     }
 
     /// The occurrences of a term in this document, computed once.
-    fn occurrences(&self, term: TermId, document: &PreparedDocument, scratch: &mut MatchScratch) -> Range<usize> {
+    fn occurrences(
+        &self,
+        term: TermId,
+        document: &PreparedDocument,
+        scratch: &mut MatchScratch,
+    ) -> Range<usize> {
         let index = term as usize;
         if scratch.term_stamp[index] == scratch.generation {
             let (start, end) = scratch.term_ranges[index];
@@ -551,20 +667,38 @@ impl Percolator {
                 let hits = &scratch.anchor_hits;
                 let first = hits.partition_point(|hit| hit.anchor < entry.anchor);
                 let length = entry.pattern.len() as u32;
-                for hit in hits[first..].iter().take_while(|hit| hit.anchor == entry.anchor) {
+                for hit in hits[first..]
+                    .iter()
+                    .take_while(|hit| hit.anchor == entry.anchor)
+                {
                     if entry.anchor_is_term {
-                        scratch.occurrences.push(Occurrence { field: hit.field, start: hit.token, end: hit.token + length });
+                        scratch.occurrences.push(Occurrence {
+                            field: hit.field,
+                            start: hit.token,
+                            end: hit.token + length,
+                        });
                         continue;
                     }
-                    let Some(position) = hit.token.checked_sub(entry.anchor_offset) else { continue };
+                    let Some(position) = hit.token.checked_sub(entry.anchor_offset) else {
+                        continue;
+                    };
                     let text = document.field_at(hit.field as usize);
-                    if entry.pattern.matches_at(text, position as usize, &mut scratch.text) {
-                        scratch.occurrences.push(Occurrence { field: hit.field, start: position, end: position + length });
+                    if entry
+                        .pattern
+                        .matches_at(text, position as usize, &mut scratch.text)
+                    {
+                        scratch.occurrences.push(Occurrence {
+                            field: hit.field,
+                            start: position,
+                            end: position + length,
+                        });
                     }
                 }
             }
             Some(slop) => {
-                let first = scratch.anchor_hits.partition_point(|hit| hit.anchor < entry.anchor);
+                let first = scratch
+                    .anchor_hits
+                    .partition_point(|hit| hit.anchor < entry.anchor);
                 for field in 0..2u8 {
                     let text = document.field_at(field as usize);
                     // anchor hits are sorted by (anchor, field, token)
@@ -573,9 +707,16 @@ impl Percolator {
                         .take_while(|hit| hit.anchor == entry.anchor)
                         .filter(|hit| hit.field == field)
                         .map(|hit| hit.token);
-                    crate::window::find_windows(&entry.pattern, slop, text, positions, &mut scratch.text, |start, end| {
-                        scratch.occurrences.push(Occurrence { field, start, end });
-                    });
+                    crate::window::find_windows(
+                        &entry.pattern,
+                        slop,
+                        text,
+                        positions,
+                        &mut scratch.text,
+                        |start, end| {
+                            scratch.occurrences.push(Occurrence { field, start, end });
+                        },
+                    );
                 }
             }
         }
@@ -594,10 +735,8 @@ fn in_fields(occurrence: &Occurrence, fields: FieldMask) -> bool {
 fn gap(a: &Occurrence, b: &Occurrence) -> u32 {
     if a.end <= b.start {
         b.start - a.end
-    } else if b.end <= a.start {
-        a.start - b.end
     } else {
-        0
+        a.start.saturating_sub(b.end)
     }
 }
 
@@ -630,30 +769,62 @@ fn document_meta_keys(document: &PreparedDocument, keys: &mut Vec<u64>) {
     if let Some(channel) = document.channel() {
         keys.push(meta_key("channel", [channel.as_str()]));
     }
-    for field in [crate::ast::FlagField::Verified, crate::ast::FlagField::Repost] {
-        keys.push(meta_key(field.as_str(), [if document.flag(field) { "true" } else { "false" }]));
+    for field in [
+        crate::ast::FlagField::Verified,
+        crate::ast::FlagField::Repost,
+    ] {
+        keys.push(meta_key(
+            field.as_str(),
+            [if document.flag(field) {
+                "true"
+            } else {
+                "false"
+            }],
+        ));
     }
-    for field in [KeywordField::Author, KeywordField::Lang, KeywordField::Country, KeywordField::Region] {
+    for field in [
+        KeywordField::Author,
+        KeywordField::Lang,
+        KeywordField::Country,
+        KeywordField::Region,
+    ] {
         let text = document.keyword(field);
         if !text.tokens.is_empty() {
-            keys.push(meta_key(field.as_str(), text.tokens.iter().map(|token| text.folded_token(token))));
+            keys.push(meta_key(
+                field.as_str(),
+                text.tokens.iter().map(|token| text.folded_token(token)),
+            ));
         }
     }
 }
 
-pub(crate) fn meta_matches(meta: &CompiledMeta, document: &PreparedDocument, scratch: &mut String) -> bool {
+pub(crate) fn meta_matches(
+    meta: &CompiledMeta,
+    document: &PreparedDocument,
+    scratch: &mut String,
+) -> bool {
     match meta {
         CompiledMeta::Site(sites) => sites.iter().any(|site| document.site_is_within(site)),
-        CompiledMeta::Url(parts) => parts.iter().any(|part| document.url().contains(part.as_str())),
+        CompiledMeta::Url(parts) => parts
+            .iter()
+            .any(|part| document.url().contains(part.as_str())),
         CompiledMeta::Keyword { field, values } => {
             let text = document.keyword(*field);
             values.iter().any(|value| {
                 value.tokens.len() == text.tokens.len()
-                    && value.tokens.iter().zip(&text.tokens).all(|(pattern, token)| pattern.matches(text, token, scratch))
+                    && value
+                        .tokens
+                        .iter()
+                        .zip(&text.tokens)
+                        .all(|(pattern, token)| pattern.matches(text, token, scratch))
             })
         }
-        CompiledMeta::Channel(channels) => document.channel().is_some_and(|channel| channels.contains(&channel)),
+        CompiledMeta::Channel(channels) => document
+            .channel()
+            .is_some_and(|channel| channels.contains(&channel)),
         CompiledMeta::Flag { field, values } => values.contains(&document.flag(*field)),
-        CompiledMeta::Range { field, ranges } => ranges.iter().any(|range| range.contains(document.number(*field))),
+        CompiledMeta::Range { field, ranges } => ranges
+            .iter()
+            .any(|range| range.contains(document.number(*field))),
     }
 }

@@ -32,6 +32,10 @@ pub(crate) struct AnchorHit {
     pub(crate) token: u32,
 }
 
+/// A Han anchor of three or more characters: its id and the characters
+/// after the first two.
+type LongerRun = (AnchorId, Box<[char]>);
+
 #[derive(Debug)]
 pub(crate) struct AnchorIndex {
     words: FxHashMap<Box<str>, AnchorId>,
@@ -46,7 +50,7 @@ pub(crate) struct AnchorIndex {
     /// Two-character runs (the common case), value inline.
     han_pairs: FxHashMap<(char, char), AnchorId>,
     /// Longer runs by their first two characters; the rest to compare.
-    han_longer: FxHashMap<(char, char), Vec<(AnchorId, Box<[char]>)>>,
+    han_longer: FxHashMap<(char, char), Vec<LongerRun>>,
     /// Bits set for the character of every single-character anchor (in the
     /// BMP; characters beyond it always pass).
     han_single_filter: Vec<u64>,
@@ -130,7 +134,10 @@ impl AnchorIndex {
                     }
                     [first, second, rest @ ..] => {
                         set_bit(&mut self.han_pair_filter, pair_filter_bit(*first, *second));
-                        self.han_longer.entry((*first, *second)).or_default().push((anchor, rest.into()));
+                        self.han_longer
+                            .entry((*first, *second))
+                            .or_default()
+                            .push((anchor, rest.into()));
                     }
                     [] => {}
                 }
@@ -143,7 +150,11 @@ impl AnchorIndex {
         let tokens = &text.tokens;
         let folded_char = |index: usize| text.folded_token(&tokens[index]).chars().next();
         for (index, token) in tokens.iter().enumerate() {
-            let hit = |anchor: AnchorId| AnchorHit { anchor, field, token: index as u32 };
+            let hit = |anchor: AnchorId| AnchorHit {
+                anchor,
+                field,
+                token: index as u32,
+            };
             let folded = text.folded_token(token);
             match token.kind {
                 TokenKind::Word => {
@@ -166,29 +177,40 @@ impl AnchorIndex {
                     }
                 }
                 TokenKind::Han => {
-                    let Some(first) = folded.chars().next() else { continue };
-                    if ((first as u32) >= 0x10000 || test_bit(&self.han_single_filter, first as usize))
+                    let Some(first) = folded.chars().next() else {
+                        continue;
+                    };
+                    if ((first as u32) >= 0x10000
+                        || test_bit(&self.han_single_filter, first as usize))
                         && let Some(&anchor) = self.han_single.get(&first)
                     {
                         hits.push(hit(anchor));
                     }
-                    let touching_han = |at: usize| tokens.get(at).is_some_and(|next| next.kind == TokenKind::Han && next.joined);
+                    let touching_han = |at: usize| {
+                        tokens
+                            .get(at)
+                            .is_some_and(|next| next.kind == TokenKind::Han && next.joined)
+                    };
                     if !touching_han(index + 1) {
                         continue;
                     }
-                    let Some(second) = folded_char(index + 1) else { continue };
+                    let Some(second) = folded_char(index + 1) else {
+                        continue;
+                    };
                     if !test_bit(&self.han_pair_filter, pair_filter_bit(first, second)) {
                         continue;
                     }
                     if let Some(&anchor) = self.han_pairs.get(&(first, second)) {
                         hits.push(hit(anchor));
                     }
-                    let Some(runs) = self.han_longer.get(&(first, second)) else { continue };
+                    let Some(runs) = self.han_longer.get(&(first, second)) else {
+                        continue;
+                    };
                     for (anchor, rest) in runs {
-                        let spelled = rest
-                            .iter()
-                            .enumerate()
-                            .all(|(offset, &c)| touching_han(index + 2 + offset) && folded_char(index + 2 + offset) == Some(c));
+                        let spelled = rest.iter().enumerate().all(|(offset, &c)| {
+                            touching_han(index + 2 + offset)
+                                && folded_char(index + 2 + offset) == Some(c)
+                        });
                         if spelled {
                             hits.push(hit(*anchor));
                         }

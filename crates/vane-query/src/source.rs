@@ -20,13 +20,20 @@ impl QuerySource {
             chars.push((normalized.len(), source_start));
             normalized.push(c);
         });
-        Self { original: original.to_string(), normalized, chars }
+        Self {
+            original: original.to_string(),
+            normalized,
+            chars,
+        }
     }
 
     /// The 1-based character column in the original text of a byte offset
     /// in the normalised text, and the byte offset in the original.
     pub(crate) fn locate(&self, normalized_offset: usize) -> (usize, usize) {
-        let original_char = match self.chars.binary_search_by_key(&normalized_offset, |&(byte, _)| byte) {
+        let original_char = match self
+            .chars
+            .binary_search_by_key(&normalized_offset, |&(byte, _)| byte)
+        {
             Ok(index) => self.chars[index].1 as usize,
             Err(index) if index < self.chars.len() => self.chars[index].1 as usize,
             Err(_) => self.original.chars().count(),

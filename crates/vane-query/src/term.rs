@@ -2,8 +2,8 @@
 //! tokens of a document field (QUERY-LANGUAGE.md §2–§4, §12).
 
 use vane_text::{
-    CharClass, NormalizedText, Token, TokenKind, char_class, fold_char, for_each_normalized_char, lower_char,
-    strip_accents_into,
+    CharClass, NormalizedText, Token, TokenKind, char_class, fold_char, for_each_normalized_char,
+    lower_char, strip_accents_into,
 };
 
 /// Which form of a document token a pattern is compared with. Chosen per
@@ -85,8 +85,12 @@ impl TermPattern {
                         if token.literals_before_wildcard < 2 {
                             problem = Some(TermProblem {
                                 char_index: source_start as usize,
-                                message: format!("a wildcard needs at least 2 letters or digits before it, `{}{c}` has {}", token.cased, token.literals_before_wildcard),
-                                hint: "write at least two letters before * or ?, as in xi*".to_string(),
+                                message: format!(
+                                    "a wildcard needs at least 2 letters or digits before it, `{}{c}` has {}",
+                                    token.cased, token.literals_before_wildcard
+                                ),
+                                hint: "write at least two letters before * or ?, as in xi*"
+                                    .to_string(),
                             });
                             return;
                         }
@@ -104,7 +108,8 @@ impl TermPattern {
                     problem = Some(TermProblem {
                         char_index: 0,
                         message: format!("a term cannot start with the wildcard `{c}`"),
-                        hint: "wildcards go at the end or inside a word: xiao* or colo?r".to_string(),
+                        hint: "wildcards go at the end or inside a word: xiao* or colo?r"
+                            .to_string(),
                     });
                 } else {
                     in_word = false;
@@ -114,7 +119,8 @@ impl TermPattern {
             }
             match char_class(c) {
                 CharClass::Han => {
-                    let must_join = previous_was_token && raw.last().is_some_and(|token| token.kind == TokenKind::Han);
+                    let must_join = previous_was_token
+                        && raw.last().is_some_and(|token| token.kind == TokenKind::Han);
                     raw.push(RawToken {
                         kind: TokenKind::Han,
                         cased: c.to_string(),
@@ -160,13 +166,21 @@ impl TermPattern {
                 hint: "a term needs at least one word or character; punctuation alone is not searchable".to_string(),
             });
         }
-        let tokens = raw.into_iter().map(|token| token_pattern(token, case_sensitive)).collect();
-        Ok(CompiledTerm { pattern: TermPattern { tokens }, warnings })
+        let tokens = raw
+            .into_iter()
+            .map(|token| token_pattern(token, case_sensitive))
+            .collect();
+        Ok(CompiledTerm {
+            pattern: TermPattern { tokens },
+            warnings,
+        })
     }
 
     /// Compiles the text of a term on its own; `None` if it is not a valid term.
     pub fn from_text(text: &str, case_sensitive: bool) -> Option<TermPattern> {
-        Self::compile(text, case_sensitive).ok().map(|compiled| compiled.pattern)
+        Self::compile(text, case_sensitive)
+            .ok()
+            .map(|compiled| compiled.pattern)
     }
 
     pub fn len(&self) -> usize {
@@ -182,9 +196,14 @@ impl TermPattern {
         let Some(window) = text.tokens.get(position..position + self.tokens.len()) else {
             return false;
         };
-        self.tokens.iter().zip(window).enumerate().all(|(index, (pattern, token))| {
-            (index == 0 || !pattern.must_join || token.joined) && pattern.matches(text, token, scratch)
-        })
+        self.tokens
+            .iter()
+            .zip(window)
+            .enumerate()
+            .all(|(index, (pattern, token))| {
+                (index == 0 || !pattern.must_join || token.joined)
+                    && pattern.matches(text, token, scratch)
+            })
     }
 }
 
@@ -206,10 +225,25 @@ fn token_pattern(raw: RawToken, case_sensitive: bool) -> TokenPattern {
         for c in raw.cased.chars() {
             lower_char(c, &mut lower);
         }
-        if lower == folded { (CompareSpace::Folded, folded.clone()) } else { (CompareSpace::Lower, lower) }
+        if lower == folded {
+            (CompareSpace::Folded, folded.clone())
+        } else {
+            (CompareSpace::Lower, lower)
+        }
     };
-    let anchor = folded.split(['*', '?']).next().unwrap_or_default().to_string();
-    TokenPattern { kind: raw.kind, space, pattern, wildcard: raw.wildcard, anchor, must_join: raw.must_join }
+    let anchor = folded
+        .split(['*', '?'])
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    TokenPattern {
+        kind: raw.kind,
+        space,
+        pattern,
+        wildcard: raw.wildcard,
+        anchor,
+        must_join: raw.must_join,
+    }
 }
 
 impl TokenPattern {
@@ -235,7 +269,11 @@ impl TokenPattern {
                 scratch
             }
         };
-        if self.wildcard { glob_matches(&self.pattern, candidate) } else { candidate == self.pattern }
+        if self.wildcard {
+            glob_matches(&self.pattern, candidate)
+        } else {
+            candidate == self.pattern
+        }
     }
 }
 
@@ -294,13 +332,26 @@ mod tests {
     #[test]
     fn wildcards_follow_word_letters_only() {
         let compiled = TermPattern::compile("e-*mail", false).unwrap();
-        let patterns: Vec<&str> = compiled.pattern.tokens.iter().map(|t| t.pattern.as_str()).collect();
+        let patterns: Vec<&str> = compiled
+            .pattern
+            .tokens
+            .iter()
+            .map(|t| t.pattern.as_str())
+            .collect();
         assert_eq!(patterns, ["e", "mail"]);
         let compiled = TermPattern::compile("小米怎么样？", false).unwrap();
         assert_eq!(compiled.pattern.len(), 5);
         assert!(TermPattern::compile("*mi", false).is_err());
         assert!(TermPattern::compile("x*", false).is_err());
-        assert_eq!(TermPattern::compile("xi*", false).unwrap().warnings.len(), 1);
-        assert!(TermPattern::compile("xia*", false).unwrap().warnings.is_empty());
+        assert_eq!(
+            TermPattern::compile("xi*", false).unwrap().warnings.len(),
+            1
+        );
+        assert!(
+            TermPattern::compile("xia*", false)
+                .unwrap()
+                .warnings
+                .is_empty()
+        );
     }
 }

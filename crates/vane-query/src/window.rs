@@ -60,7 +60,9 @@ pub(crate) fn find_windows(
                 continue;
             }
             // The occurrence is the shortest complete window from `start`.
-            let end = (length..=window.len()).find(|&end| assign(&window[..end], length, &mut owner)).unwrap_or(window.len());
+            let end = (length..=window.len())
+                .find(|&end| assign(&window[..end], length, &mut owner))
+                .unwrap_or(window.len());
             emit(start as u32, (start + end) as u32);
         }
     }
@@ -84,7 +86,12 @@ fn assign(window: &[u64], length: usize, owner: &mut Vec<Option<usize>>) -> bool
     true
 }
 
-fn augment(token: usize, window: &[u64], owner: &mut [Option<usize>], visited: &mut [bool]) -> bool {
+fn augment(
+    token: usize,
+    window: &[u64],
+    owner: &mut [Option<usize>],
+    visited: &mut [bool],
+) -> bool {
     for position in 0..window.len() {
         if window[position] & (1 << token) == 0 || visited[position] {
             continue;

@@ -20,7 +20,11 @@ pub enum CharClass {
 #[inline]
 pub fn char_class(c: char) -> CharClass {
     if c.is_ascii() {
-        return if c.is_ascii_alphanumeric() { CharClass::Word } else { CharClass::Separator };
+        return if c.is_ascii_alphanumeric() {
+            CharClass::Word
+        } else {
+            CharClass::Separator
+        };
     }
     if (c as u32) < 0x10000 {
         return bmp_entry(c).1;
@@ -39,7 +43,9 @@ pub(crate) fn bmp_entry(c: char) -> (char, CharClass) {
     let table = TABLE.get_or_init(|| {
         (0..0x10000u32)
             .map(|code| {
-                let Some(c) = char::from_u32(code) else { return code };
+                let Some(c) = char::from_u32(code) else {
+                    return code;
+                };
                 let simplified = crate::normalize::simplified_by_search(c) as u32;
                 let class = match class_by_lookup(c) {
                     CharClass::Han => 0,
@@ -61,12 +67,19 @@ pub(crate) fn bmp_entry(c: char) -> (char, CharClass) {
 
 fn class_by_lookup(c: char) -> CharClass {
     if c.is_ascii() {
-        return if c.is_ascii_alphanumeric() { CharClass::Word } else { CharClass::Separator };
+        return if c.is_ascii_alphanumeric() {
+            CharClass::Word
+        } else {
+            CharClass::Separator
+        };
     }
     if ('\u{4E00}'..='\u{9FFF}').contains(&c) || c == '\u{30FC}' {
         return CharClass::Han;
     }
-    if matches!(c.script(), Script::Han | Script::Hiragana | Script::Katakana) {
+    if matches!(
+        c.script(),
+        Script::Han | Script::Hiragana | Script::Katakana
+    ) {
         return CharClass::Han;
     }
     use GeneralCategory::*;

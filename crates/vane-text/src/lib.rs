@@ -15,5 +15,7 @@ mod ts_table_source;
 
 pub use chars::{CharClass, char_class};
 pub use normalize::{
-    fold_char, for_each_nfkc_char, for_each_normalized_char, lower_char, strip_accents_into, to_simplified};
+    fold_char, for_each_nfkc_char, for_each_normalized_char, lower_char, strip_accents_into,
+    to_simplified,
+};
 pub use tokens::{NormalizedText, Token, TokenKind};

@@ -129,7 +129,11 @@ impl Iterator for NormalizedChars<'_> {
             }
             if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
                 self.index += 1;
-                return Some((char::from_u32(c as u32 - 0xFEE0).unwrap_or(c), index, index + 1));
+                return Some((
+                    char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                    index,
+                    index + 1,
+                ));
             }
             if is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes {
                 self.index += 1;
@@ -252,7 +256,11 @@ mod tests {
         assert_eq!(normalised("e\u{301}x"), vec![('é', 0, 2), ('x', 2, 3)]);
         // one compatibility character expanding to four
         assert_eq!(normalised("㍿").len(), 4);
-        assert!(normalised("㍿").iter().all(|&(_, start, end)| (start, end) == (0, 1)));
+        assert!(
+            normalised("㍿")
+                .iter()
+                .all(|&(_, start, end)| (start, end) == (0, 1))
+        );
     }
 
     #[test]
@@ -271,14 +279,20 @@ mod tests {
 
     #[test]
     fn committed_table_is_generated_from_opencc() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/opencc/TSCharacters.txt");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/opencc/TSCharacters.txt"
+        );
         let Ok(source) = std::fs::read_to_string(path) else {
             eprintln!("skipped: {path} is not present");
             return;
         };
         let committed = include_str!("traditional_to_simplified.rs");
         let generated = crate::ts_table_source::render_rust_table(&source).unwrap();
-        assert!(committed == generated, "regenerate src/traditional_to_simplified.rs (see examples/generate_ts_table.rs)");
+        assert!(
+            committed == generated,
+            "regenerate src/traditional_to_simplified.rs (see examples/generate_ts_table.rs)"
+        );
         let pairs = crate::ts_table_source::parse_pairs(&source).unwrap();
         assert!(pairs.len() > 3000, "{}", pairs.len());
         for (traditional, simplified) in pairs {

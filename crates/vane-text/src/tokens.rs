@@ -53,7 +53,11 @@ impl NormalizedText {
         self.tokens.clear();
         self.cased.reserve(text.len());
         self.folded.reserve(text.len());
-        let Self { cased, folded, tokens } = self;
+        let Self {
+            cased,
+            folded,
+            tokens,
+        } = self;
         let mut in_word = false;
         let mut previous_was_token = false;
         for (c, source_start, source_end) in NormalizedChars::new(text, true) {
@@ -119,7 +123,10 @@ impl NormalizedText {
 
     /// The folded forms of all tokens, for tests and quick checks.
     pub fn folded_tokens(&self) -> Vec<&str> {
-        self.tokens.iter().map(|token| self.folded_token(token)).collect()
+        self.tokens
+            .iter()
+            .map(|token| self.folded_token(token))
+            .collect()
     }
 }
 
@@ -130,9 +137,15 @@ mod tests {
     #[test]
     fn tokens_follow_the_specification_example() {
         let text = NormalizedText::new("小米SU7发布会，雷军说");
-        assert_eq!(text.folded_tokens(), ["小", "米", "su7", "发", "布", "会", "雷", "军", "说"]);
+        assert_eq!(
+            text.folded_tokens(),
+            ["小", "米", "su7", "发", "布", "会", "雷", "军", "说"]
+        );
         let joined: Vec<bool> = text.tokens.iter().map(|token| token.joined).collect();
-        assert_eq!(joined, [false, true, true, true, true, true, false, true, true]);
+        assert_eq!(
+            joined,
+            [false, true, true, true, true, true, false, true, true]
+        );
     }
 
     #[test]
@@ -144,7 +157,11 @@ mod tests {
         let spans: Vec<String> = text
             .tokens
             .iter()
-            .map(|token| chars[token.char_start as usize..token.char_end as usize].iter().collect())
+            .map(|token| {
+                chars[token.char_start as usize..token.char_end as usize]
+                    .iter()
+                    .collect()
+            })
             .collect();
         assert_eq!(spans, ["Ｒｅｄｍｉ", "Note", "輿", "情", "cafe\u{301}"]);
         assert_eq!(text.cased_token(&text.tokens[4]), "café");
@@ -153,6 +170,9 @@ mod tests {
     #[test]
     fn underscores_emoji_and_punctuation_separate() {
         let text = NormalizedText::new("a_b😀c e-mail mi.com 12:30");
-        assert_eq!(text.folded_tokens(), ["a", "b", "c", "e", "mail", "mi", "com", "12", "30"]);
+        assert_eq!(
+            text.folded_tokens(),
+            ["a", "b", "c", "e", "mail", "mi", "com", "12", "30"]
+        );
     }
 }

@@ -16,12 +16,16 @@ pub(crate) fn parse_pairs(source: &str) -> Result<Vec<(char, char)>, String> {
             .ok_or_else(|| format!("line {line_number}: expected key<TAB>values"))?;
         let mut key_chars = key.chars();
         let (Some(traditional), None) = (key_chars.next(), key_chars.next()) else {
-            return Err(format!("line {line_number}: key `{key}` is not one character"));
+            return Err(format!(
+                "line {line_number}: key `{key}` is not one character"
+            ));
         };
         let first = values.split(' ').next().unwrap_or_default();
         let mut value_chars = first.chars();
         let (Some(simplified), None) = (value_chars.next(), value_chars.next()) else {
-            return Err(format!("line {line_number}: value `{first}` is not one character"));
+            return Err(format!(
+                "line {line_number}: value `{first}` is not one character"
+            ));
         };
         if traditional != simplified {
             pairs.push((traditional, simplified));
@@ -44,7 +48,10 @@ pub(crate) fn render_rust_table(source: &str) -> Result<String, String> {
     for chunk in pairs.chunks(8) {
         rust.push_str("   ");
         for (traditional, simplified) in chunk {
-            rust.push_str(&format!(" ('\\u{{{:x}}}', '\\u{{{:x}}}'),", *traditional as u32, *simplified as u32));
+            rust.push_str(&format!(
+                " ('\\u{{{:x}}}', '\\u{{{:x}}}'),",
+                *traditional as u32, *simplified as u32
+            ));
         }
         rust.push('\n');
     }

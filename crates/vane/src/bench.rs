@@ -54,21 +54,46 @@ pub(crate) enum BenchCommand {
 
 pub(crate) fn run(command: BenchCommand) -> Result<()> {
     match command {
-        BenchCommand::Match { topics, documents, data, seed, rounds } => bench_match(topics, documents, &data, seed, rounds.max(1)),
-        BenchCommand::Generate { topics, documents, data, seed, out } => generate(topics, documents, &data, seed, &out),
+        BenchCommand::Match {
+            topics,
+            documents,
+            data,
+            seed,
+            rounds,
+        } => bench_match(topics, documents, &data, seed, rounds.max(1)),
+        BenchCommand::Generate {
+            topics,
+            documents,
+            data,
+            seed,
+            out,
+        } => generate(topics, documents, &data, seed, &out),
     }
 }
 
-fn generate(topic_count: usize, document_count: usize, data: &std::path::Path, seed: u64, out: &std::path::Path) -> Result<()> {
+fn generate(
+    topic_count: usize,
+    document_count: usize,
+    data: &std::path::Path,
+    seed: u64,
+    out: &std::path::Path,
+) -> Result<()> {
     let corpus = Corpus::load(data)?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let mut topics_file = std::io::BufWriter::new(std::fs::File::create(out.join("topics.ndjson")).context("cannot create topics.ndjson")?);
+    let mut topics_file = std::io::BufWriter::new(
+        std::fs::File::create(out.join("topics.ndjson")).context("cannot create topics.ndjson")?,
+    );
     for (id, query) in corpus::topics(&corpus, topic_count, seed) {
-        serde_json::to_writer(&mut topics_file, &serde_json::json!({ "id": id, "query": query }))?;
+        serde_json::to_writer(
+            &mut topics_file,
+            &serde_json::json!({ "id": id, "query": query }),
+        )?;
         topics_file.write_all(b"\n")?;
     }
     topics_file.flush()?;
-    let mut docs_file = std::io::BufWriter::new(std::fs::File::create(out.join("docs.ndjson")).context("cannot create docs.ndjson")?);
+    let mut docs_file = std::io::BufWriter::new(
+        std::fs::File::create(out.join("docs.ndjson")).context("cannot create docs.ndjson")?,
+    );
     let mut bytes = 0;
     for document in corpus::documents(&corpus, document_count, seed) {
         bytes += document.title.len() + document.body.len();
@@ -76,7 +101,11 @@ fn generate(topic_count: usize, document_count: usize, data: &std::path::Path, s
         docs_file.write_all(b"\n")?;
     }
     docs_file.flush()?;
-    println!("wrote {topic_count} topics and {document_count} documents ({:.1} MB of text) to {}", bytes as f64 / 1e6, out.display());
+    println!(
+        "wrote {topic_count} topics and {document_count} documents ({:.1} MB of text) to {}",
+        bytes as f64 / 1e6,
+        out.display()
+    );
     Ok(())
 }
 
@@ -85,21 +114,37 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
-fn bench_match(topic_count: usize, document_count: usize, data: &std::path::Path, seed: u64, rounds: usize) -> Result<()> {
+fn bench_match(
+    topic_count: usize,
+    document_count: usize,
+    data: &std::path::Path,
+    seed: u64,
+    rounds: usize,
+) -> Result<()> {
     let corpus = Corpus::load(data)?;
     let topics = corpus::topics(&corpus, topic_count, seed);
     let documents = corpus::documents(&corpus, document_count, seed);
-    let bytes: usize = documents.iter().map(|document| document.title.len() + document.body.len()).sum();
+    let bytes: usize = documents
+        .iter()
+        .map(|document| document.title.len() + document.body.len())
+        .sum();
     let megabytes = bytes as f64 / 1e6;
 
     let started = Instant::now();
-    let mut percolator = Percolator::build(topics.iter().map(|(id, query)| (id.clone(), query.as_str())))?;
+    let mut percolator = Percolator::build(
+        topics
+            .iter()
+            .map(|(id, query)| (id.clone(), query.as_str())),
+    )?;
     let compile = started.elapsed();
     println!(
         "topics: {topic_count} ({} distinct anchor literals); documents: {document_count} ({megabytes:.1} MB of title and body text)",
         percolator.anchor_literals().len()
     );
-    println!("compile {topic_count} topics from text: {:.3} s", compile.as_secs_f64());
+    println!(
+        "compile {topic_count} topics from text: {:.3} s",
+        compile.as_secs_f64()
+    );
     incremental_changes(&mut percolator, &corpus, seed)?;
 
     let mut matched = 0;
@@ -107,7 +152,10 @@ fn bench_match(topic_count: usize, document_count: usize, data: &std::path::Path
     let mut prepared = PreparedDocument::default();
     let mut scratch = MatchScratch::default();
     // plan the presearch by the anchor frequencies of the first documents
-    for document in documents.iter().take(vane_query::MIN_DOCUMENTS_TO_RETUNE as usize) {
+    for document in documents
+        .iter()
+        .take(vane_query::MIN_DOCUMENTS_TO_RETUNE as usize)
+    {
         prepared.reset(document);
         percolator.percolate(&prepared, &mut scratch, false);
     }
@@ -122,7 +170,10 @@ fn bench_match(topic_count: usize, document_count: usize, data: &std::path::Path
         }
         percolator_times.push(started.elapsed());
     }
-    ensure!(matched > 0, "no document matched any topic: the benchmark would measure nothing");
+    ensure!(
+        matched > 0,
+        "no document matched any topic: the benchmark would measure nothing"
+    );
     let statistics = scratch.statistics();
     let per_document = |count: u64| count as f64 / statistics.documents as f64;
     println!(
@@ -138,20 +189,38 @@ fn bench_match(topic_count: usize, document_count: usize, data: &std::path::Path
     let mut raw_times = Vec::new();
     for _ in 0..rounds {
         let started = Instant::now();
-        raw_found = documents.iter().map(|document| raw_scan(&raw, document)).sum::<usize>();
+        raw_found = documents
+            .iter()
+            .map(|document| raw_scan(&raw, document))
+            .sum::<usize>();
         raw_times.push(started.elapsed());
     }
     ensure!(raw_found > 0, "the raw scan found nothing");
 
     let report = |name: &str, elapsed: Duration, result: String| {
         let seconds = elapsed.as_secs_f64();
-        println!("{name:<58} {:>9.0} docs/s {:>7.1} MB/s   {result}", document_count as f64 / seconds, megabytes / seconds);
+        println!(
+            "{name:<58} {:>9.0} docs/s {:>7.1} MB/s   {result}",
+            document_count as f64 / seconds,
+            megabytes / seconds
+        );
     };
     let vane = median(percolator_times);
     let peer = median(raw_times);
-    report("vane percolator (normalise, presearch, verify)", vane, format!("{matched} topic matches"));
-    report("raw aho-corasick scan of the same literals (peer)", peer, format!("{raw_found} literal hits"));
-    println!("ratio vane / raw scan: {:.2} (the share of the raw scan's speed kept while matching exactly)", peer.as_secs_f64() / vane.as_secs_f64());
+    report(
+        "vane percolator (normalise, presearch, verify)",
+        vane,
+        format!("{matched} topic matches"),
+    );
+    report(
+        "raw aho-corasick scan of the same literals (peer)",
+        peer,
+        format!("{raw_found} literal hits"),
+    );
+    println!(
+        "ratio vane / raw scan: {:.2} (the share of the raw scan's speed kept while matching exactly)",
+        peer.as_secs_f64() / vane.as_secs_f64()
+    );
     Ok(())
 }
 
@@ -171,8 +240,18 @@ fn incremental_changes(percolator: &mut Percolator, corpus: &Corpus, seed: u64) 
         percolator.remove(&TopicId::new(format!("added-{index}")));
         removes.push(started.elapsed());
     }
-    let mean = |samples: &[Duration]| samples.iter().sum::<Duration>().as_secs_f64() * 1e3 / samples.len() as f64;
-    let max = |samples: &[Duration]| samples.iter().max().copied().unwrap_or_default().as_secs_f64() * 1e3;
+    let mean = |samples: &[Duration]| {
+        samples.iter().sum::<Duration>().as_secs_f64() * 1e3 / samples.len() as f64
+    };
+    let max = |samples: &[Duration]| {
+        samples
+            .iter()
+            .max()
+            .copied()
+            .unwrap_or_default()
+            .as_secs_f64()
+            * 1e3
+    };
     println!(
         "one topic at a time: insert mean {:.3} ms (max {:.3} ms), remove mean {:.3} ms (max {:.3} ms)",
         mean(&inserts),
@@ -193,5 +272,10 @@ fn raw_scanner(literals: &[&str]) -> AhoCorasick {
 }
 
 fn raw_scan(automaton: &AhoCorasick, document: &Document) -> usize {
-    automaton.find_overlapping_iter(document.title.as_str()).count() + automaton.find_overlapping_iter(document.body.as_str()).count()
+    automaton
+        .find_overlapping_iter(document.title.as_str())
+        .count()
+        + automaton
+            .find_overlapping_iter(document.body.as_str())
+            .count()
 }

@@ -42,9 +42,18 @@ pub(crate) enum QueryCommand {
 pub(crate) fn run(command: QueryCommand) -> Result<()> {
     match command {
         QueryCommand::Check { query } => check(&query),
-        QueryCommand::Match { topics, docs, explain, skip_bad } => {
+        QueryCommand::Match {
+            topics,
+            docs,
+            explain,
+            skip_bad,
+        } => {
             let percolator = load_topics(&topics)?;
-            match_documents(percolator, docs.as_deref(), MatchOptions { explain, skip_bad })
+            match_documents(
+                percolator,
+                docs.as_deref(),
+                MatchOptions { explain, skip_bad },
+            )
         }
     }
 }
@@ -62,7 +71,10 @@ fn check(text: &str) -> Result<()> {
         Err(error) => {
             eprintln!("{error}");
             eprintln!("  {text}");
-            eprintln!("  {}^", " ".repeat(text.chars().take(error.column - 1).map(display_width).sum()));
+            eprintln!(
+                "  {}^",
+                " ".repeat(text.chars().take(error.column - 1).map(display_width).sum())
+            );
             Err(Exit(2).into())
         }
     }
@@ -83,7 +95,8 @@ struct TopicLine {
 /// Reads and compiles a topics file; any bad line is a usage error naming
 /// the line and, for a bad query, the topic and the column.
 pub(crate) fn load_topics(path: &Path) -> Result<Percolator> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read topics file {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read topics file {}", path.display()))?;
     let mut topics: Vec<(TopicId, Query)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (index, line) in text.lines().enumerate() {
@@ -91,13 +104,27 @@ pub(crate) fn load_topics(path: &Path) -> Result<Percolator> {
         if line.trim().is_empty() {
             continue;
         }
-        let topic: TopicLine = serde_json::from_str(line)
-            .map_err(|error| UsageError(format!("{} line {number}: not a topic ({{\"id\": …, \"query\": …}}): {error}", path.display())))?;
+        let topic: TopicLine = serde_json::from_str(line).map_err(|error| {
+            UsageError(format!(
+                "{} line {number}: not a topic ({{\"id\": …, \"query\": …}}): {error}",
+                path.display()
+            ))
+        })?;
         if !seen.insert(topic.id.clone()) {
-            return Err(UsageError(format!("{} line {number}: topic id {} appears twice", path.display(), topic.id)).into());
+            return Err(UsageError(format!(
+                "{} line {number}: topic id {} appears twice",
+                path.display(),
+                topic.id
+            ))
+            .into());
         }
-        let query = Query::parse(&topic.query)
-            .map_err(|error| UsageError(format!("{} line {number}: topic {}: {error}", path.display(), topic.id)))?;
+        let query = Query::parse(&topic.query).map_err(|error| {
+            UsageError(format!(
+                "{} line {number}: topic {}: {error}",
+                path.display(),
+                topic.id
+            ))
+        })?;
         topics.push((topic.id, query));
     }
     Ok(Percolator::from_queries(topics))
@@ -134,7 +161,11 @@ struct HitLine<'a> {
 impl Serialize for ExplainedHits<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_map(self.matches.iter().map(|found| {
-            let hits: Vec<HitLine<'_>> = found.hits.iter().map(|hit| hit_line(self.document, hit)).collect();
+            let hits: Vec<HitLine<'_>> = found
+                .hits
+                .iter()
+                .map(|hit| hit_line(self.document, hit))
+                .collect();
             (found.topic, hits)
         }))
     }
@@ -142,17 +173,37 @@ impl Serialize for ExplainedHits<'_> {
 
 fn hit_line<'a>(document: &'a Document, hit: &Hit) -> HitLine<'a> {
     let text = document.text(hit.field);
-    let byte_at = |chars: u32| text.char_indices().nth(chars as usize).map_or(text.len(), |(byte, _)| byte);
-    HitLine { field: hit.field.as_str(), start: hit.start, end: hit.end, text: &text[byte_at(hit.start)..byte_at(hit.end)] }
+    let byte_at = |chars: u32| {
+        text.char_indices()
+            .nth(chars as usize)
+            .map_or(text.len(), |(byte, _)| byte)
+    };
+    HitLine {
+        field: hit.field.as_str(),
+        start: hit.start,
+        end: hit.end,
+        text: &text[byte_at(hit.start)..byte_at(hit.end)],
+    }
 }
 
-fn match_documents(mut percolator: Percolator, docs: Option<&Path>, options: MatchOptions) -> Result<()> {
+fn match_documents(
+    mut percolator: Percolator,
+    docs: Option<&Path>,
+    options: MatchOptions,
+) -> Result<()> {
     let (name, mut reader): (String, Box<dyn BufRead>) = match docs {
         Some(path) => {
-            let file = File::open(path).with_context(|| format!("cannot read documents file {}", path.display()))?;
-            (path.display().to_string(), Box::new(BufReader::with_capacity(1 << 20, file)))
+            let file = File::open(path)
+                .with_context(|| format!("cannot read documents file {}", path.display()))?;
+            (
+                path.display().to_string(),
+                Box::new(BufReader::with_capacity(1 << 20, file)),
+            )
         }
-        None => ("standard input".to_string(), Box::new(BufReader::with_capacity(1 << 20, std::io::stdin().lock()))),
+        None => (
+            "standard input".to_string(),
+            Box::new(BufReader::with_capacity(1 << 20, std::io::stdin().lock())),
+        ),
     };
     let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let mut line = Vec::new();
@@ -163,7 +214,11 @@ fn match_documents(mut percolator: Percolator, docs: Option<&Path>, options: Mat
     let mut scratch = MatchScratch::default();
     loop {
         line.clear();
-        if reader.read_until(b'\n', &mut line).with_context(|| format!("cannot read {name}"))? == 0 {
+        if reader
+            .read_until(b'\n', &mut line)
+            .with_context(|| format!("cannot read {name}"))?
+            == 0
+        {
             break;
         }
         number += 1;
@@ -179,7 +234,9 @@ fn match_documents(mut percolator: Percolator, docs: Option<&Path>, options: Mat
             }
             Err(error) => {
                 out.flush()?;
-                return Err(anyhow!("{name} line {number}: malformed document: {error} (use --skip-bad to skip such lines)"));
+                return Err(anyhow!(
+                    "{name} line {number}: malformed document: {error} (use --skip-bad to skip such lines)"
+                ));
             }
         };
         prepared.reset(&document);
@@ -191,14 +248,20 @@ fn match_documents(mut percolator: Percolator, docs: Option<&Path>, options: Mat
         let result = MatchLine {
             id: &document.id,
             topics: matches.iter().map(|found| found.topic).collect(),
-            hits: options.explain.then_some(ExplainedHits { document: &document, matches: &matches }),
+            hits: options.explain.then_some(ExplainedHits {
+                document: &document,
+                matches: &matches,
+            }),
         };
         serde_json::to_writer(&mut out, &result)?;
         out.write_all(b"\n")?;
     }
     out.flush()?;
     if skipped > 0 {
-        eprintln!("skipped {skipped} malformed document line(s) in {name}; first at {}", first_skipped.unwrap_or_default());
+        eprintln!(
+            "skipped {skipped} malformed document line(s) in {name}; first at {}",
+            first_skipped.unwrap_or_default()
+        );
     }
     Ok(())
 }

@@ -5,7 +5,10 @@
 use std::collections::HashMap;
 
 use vane_model::{Channel, Document, DocumentId, TextField, TopicId};
-use vane_query::{Expr, ExprKind, FlagField, KeywordField, MatchScratch, MetaCondition, NumberField, NumberRange, Percolator, PreparedDocument, Query, Span, Term};
+use vane_query::{
+    Expr, ExprKind, FlagField, KeywordField, MatchScratch, MetaCondition, NumberField, NumberRange,
+    Percolator, PreparedDocument, Query, Span, Term,
+};
 
 use crate::naive;
 
@@ -39,43 +42,91 @@ impl Random {
 
 fn data_dir() -> std::path::PathBuf {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/news");
-    assert!(dir.is_dir(), "the differential test reads real text from {}; it is missing", dir.display());
+    assert!(
+        dir.is_dir(),
+        "the differential test reads real text from {}; it is missing",
+        dir.display()
+    );
     dir
 }
 
-const SITES: &[&str] = &["people.com.cn", "news.people.com.cn", "xinhuanet.com", "abc.net.au", "www.abc.net.au", "weibo.com", "mi.com", "news.mi.com"];
-const AUTHORS: &[&str] = &["人民日报", "人民日報", "新华社", "ABC News", "Lei Jun", "lei.jun", "张三", "José Pérez"];
+const SITES: &[&str] = &[
+    "people.com.cn",
+    "news.people.com.cn",
+    "xinhuanet.com",
+    "abc.net.au",
+    "www.abc.net.au",
+    "weibo.com",
+    "mi.com",
+    "news.mi.com",
+];
+const AUTHORS: &[&str] = &[
+    "人民日报",
+    "人民日報",
+    "新华社",
+    "ABC News",
+    "Lei Jun",
+    "lei.jun",
+    "张三",
+    "José Pérez",
+];
 const REGIONS: &[&str] = &["广东", "廣東", "北京", "NSW", "Victoria"];
 
 fn documents(random: &mut Random) -> Vec<Document> {
     let dir = data_dir();
-    let chinese = std::fs::read_to_string(dir.join("zh/peoples_daily_199801.txt")).expect("People's Daily text");
+    let chinese = std::fs::read_to_string(dir.join("zh/peoples_daily_199801.txt"))
+        .expect("People's Daily text");
     let english = std::fs::read_to_string(dir.join("en/lee_background.cor")).expect("Lee corpus");
-    let paragraphs: Vec<&str> = chinese.lines().filter(|line| line.chars().count() >= 30).collect();
-    let sentences: Vec<&str> = english.split_inclusive(". ").filter(|sentence| sentence.len() > 20).collect();
+    let paragraphs: Vec<&str> = chinese
+        .lines()
+        .filter(|line| line.chars().count() >= 30)
+        .collect();
+    let sentences: Vec<&str> = english
+        .split_inclusive(". ")
+        .filter(|sentence| sentence.len() > 20)
+        .collect();
     let mut documents = Vec::new();
     for index in 0..DOCUMENTS {
         let zh = index % 2 == 0;
         let (title, body) = if zh {
             let paragraph = *random.pick(&paragraphs);
-            let cut = paragraph.char_indices().nth(12 + random.below(10)).map_or(paragraph.len(), |(byte, _)| byte);
+            let cut = paragraph
+                .char_indices()
+                .nth(12 + random.below(10))
+                .map_or(paragraph.len(), |(byte, _)| byte);
             let mut body = paragraph[cut..].to_string();
             if random.chance(30) {
                 // separators between Han characters: a query's 经济 must not match 经 济
                 let gap = 3 + random.below(5);
-                body = body.chars().enumerate().flat_map(|(at, c)| if at % gap == gap - 1 { vec![c, *random.pick(&[' ', '，', '·'])] } else { vec![c] }).collect();
+                body = body
+                    .chars()
+                    .enumerate()
+                    .flat_map(|(at, c)| {
+                        if at % gap == gap - 1 {
+                            vec![c, *random.pick(&[' ', '，', '·'])]
+                        } else {
+                            vec![c]
+                        }
+                    })
+                    .collect();
             }
             (paragraph[..cut].to_string(), body)
         } else {
             let start = random.below(sentences.len() - 4);
-            (sentences[start].to_string(), sentences[start + 1..start + 1 + 1 + random.below(3)].concat())
+            (
+                sentences[start].to_string(),
+                sentences[start + 1..start + 1 + 1 + random.below(3)].concat(),
+            )
         };
         let site = random.pick(SITES);
         documents.push(Document {
             id: DocumentId::new(format!("d{index}")),
             title,
             body,
-            url: format!("https://{site}/{}/{index}", if random.chance(50) { "news" } else { "Blog" }),
+            url: format!(
+                "https://{site}/{}/{index}",
+                if random.chance(50) { "news" } else { "Blog" }
+            ),
             author: random.pick(AUTHORS).to_string(),
             lang: if zh { "zh" } else { "en-AU" }.to_string(),
             country: if zh { "CN" } else { "au" }.to_string(),
@@ -114,7 +165,11 @@ fn vocabulary(documents: &[Document], random: &mut Random) -> Vocabulary {
                 *han_counts.entry(window[0].to_string()).or_default() += 1;
             }
         }
-        let words: Vec<&str> = document.body.split(|c: char| !c.is_alphanumeric()).filter(|word| word.is_ascii() && word.len() >= 2).collect();
+        let words: Vec<&str> = document
+            .body
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|word| word.is_ascii() && word.len() >= 2)
+            .collect();
         for word in &words {
             *word_counts.entry(word.to_lowercase()).or_default() += 1;
             if word.chars().next().is_some_and(char::is_uppercase) {
@@ -136,9 +191,18 @@ fn vocabulary(documents: &[Document], random: &mut Random) -> Vocabulary {
     let top = |counts: HashMap<String, usize>, limit: usize| {
         let mut entries: Vec<(String, usize)> = counts.into_iter().collect();
         entries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        entries.into_iter().take(limit).map(|(text, _)| text).collect::<Vec<_>>()
+        entries
+            .into_iter()
+            .take(limit)
+            .map(|(text, _)| text)
+            .collect::<Vec<_>>()
     };
-    Vocabulary { han: top(han_counts, 300), words: top(word_counts, 300), cased_words: top(cased_counts, 100), phrases }
+    Vocabulary {
+        han: top(han_counts, 300),
+        words: top(word_counts, 300),
+        cased_words: top(cased_counts, 100),
+        phrases,
+    }
 }
 
 fn expr(kind: ExprKind) -> Expr {
@@ -177,30 +241,64 @@ fn term_text(vocabulary: &Vocabulary, random: &mut Random) -> (String, bool) {
 
 fn term(vocabulary: &Vocabulary, random: &mut Random, slop_allowed: bool) -> Expr {
     let (text, case_sensitive) = term_text(vocabulary, random);
-    let slop = (slop_allowed && !case_sensitive && random.chance(10)).then(|| random.below(4) as u32);
-    expr(ExprKind::Term(Term { text, case_sensitive, slop }))
+    let slop =
+        (slop_allowed && !case_sensitive && random.chance(10)).then(|| random.below(4) as u32);
+    expr(ExprKind::Term(Term {
+        text,
+        case_sensitive,
+        slop,
+    }))
 }
 
 fn meta(random: &mut Random) -> Expr {
     let condition = match random.below(8) {
-        0 => MetaCondition::Site(vec![random.pick(&["people.com.cn", "abc.net.au", "mi.com", "news.mi.com"]).to_string()]),
-        1 => MetaCondition::Url(vec![random.pick(&["/news/", "/blog/", "mi.com/"]).to_string()]),
-        2 => MetaCondition::Keyword { field: KeywordField::Author, values: vec![random.pick(&["人民日报", "lei jun", "jose perez", "josé pérez"]).to_string()] },
+        0 => MetaCondition::Site(vec![
+            random
+                .pick(&["people.com.cn", "abc.net.au", "mi.com", "news.mi.com"])
+                .to_string(),
+        ]),
+        1 => MetaCondition::Url(vec![
+            random.pick(&["/news/", "/blog/", "mi.com/"]).to_string(),
+        ]),
+        2 => MetaCondition::Keyword {
+            field: KeywordField::Author,
+            values: vec![
+                random
+                    .pick(&["人民日报", "lei jun", "jose perez", "josé pérez"])
+                    .to_string(),
+            ],
+        },
         3 => {
             let (field, values): (KeywordField, &[&str]) = *random.pick(&[
                 (KeywordField::Lang, &["zh", "en", "ZH"][..]),
                 (KeywordField::Country, &["cn", "au"][..]),
                 (KeywordField::Region, &["广东", "nsw", "北京"][..]),
             ]);
-            MetaCondition::Keyword { field, values: vec![random.pick(values).to_string()] }
+            MetaCondition::Keyword {
+                field,
+                values: vec![random.pick(values).to_string()],
+            }
         }
-        4 => MetaCondition::Channel((0..1 + random.below(3)).map(|_| *random.pick(Channel::ALL)).collect()),
-        5 => MetaCondition::Flag { field: *random.pick(&[FlagField::Verified, FlagField::Repost]), values: vec![random.chance(50)] },
+        4 => MetaCondition::Channel(
+            (0..1 + random.below(3))
+                .map(|_| *random.pick(Channel::ALL))
+                .collect(),
+        ),
+        5 => MetaCondition::Flag {
+            field: *random.pick(&[FlagField::Verified, FlagField::Repost]),
+            values: vec![random.chance(50)],
+        },
         _ => MetaCondition::Range {
-            field: *random.pick(&[NumberField::Followers, NumberField::Likes, NumberField::Views]),
+            field: *random.pick(&[
+                NumberField::Followers,
+                NumberField::Likes,
+                NumberField::Views,
+            ]),
             ranges: vec![{
                 let low = random.chance(70).then(|| random.below(20_000) as u64);
-                let high = random.chance(40).then(|| low.unwrap_or(0) + random.below(100_000) as u64);
+                let high = random
+                    .chance(40)
+                    .then(|| low.unwrap_or(0) + random.below(100_000) as u64);
                 NumberRange { low, high }
             }],
         },
@@ -210,7 +308,11 @@ fn meta(random: &mut Random) -> Expr {
 
 fn near_operand(vocabulary: &Vocabulary, random: &mut Random) -> Expr {
     if random.chance(30) {
-        expr(ExprKind::Or((0..2 + random.below(2)).map(|_| term(vocabulary, random, false)).collect()))
+        expr(ExprKind::Or(
+            (0..2 + random.below(2))
+                .map(|_| term(vocabulary, random, false))
+                .collect(),
+        ))
     } else {
         term(vocabulary, random, false)
     }
@@ -230,16 +332,27 @@ fn query(vocabulary: &Vocabulary, random: &mut Random, depth: usize, allow_field
         };
     }
     match random.below(7) {
-        0..=2 => expr(ExprKind::Or((0..2 + random.below(3)).map(|_| query(vocabulary, random, depth - 1, allow_fields)).collect())),
+        0..=2 => expr(ExprKind::Or(
+            (0..2 + random.below(3))
+                .map(|_| query(vocabulary, random, depth - 1, allow_fields))
+                .collect(),
+        )),
         3..=5 => {
             let mut children = vec![query(vocabulary, random, depth - 1, allow_fields)];
             for _ in 0..1 + random.below(2) {
                 let child = query(vocabulary, random, depth - 1, allow_fields);
-                children.push(if random.chance(35) { expr(ExprKind::Not(Box::new(child))) } else { child });
+                children.push(if random.chance(35) {
+                    expr(ExprKind::Not(Box::new(child)))
+                } else {
+                    child
+                });
             }
             expr(ExprKind::And(children))
         }
-        _ if allow_fields => expr(ExprKind::Scoped { field: *random.pick(&TextField::ALL), expr: Box::new(query(vocabulary, random, depth - 1, false)) }),
+        _ if allow_fields => expr(ExprKind::Scoped {
+            field: *random.pick(&TextField::ALL),
+            expr: Box::new(query(vocabulary, random, depth - 1, false)),
+        }),
         _ => term(vocabulary, random, true),
     }
 }
@@ -258,7 +371,13 @@ fn percolator_agrees_with_the_naive_evaluator_on_a_million_pairs() {
     let texts: Vec<String> = queries.iter().map(Query::normalized).collect();
     // most topics built at once, the rest added one by one (delta automaton)
     let bulk = QUERIES * 4 / 5;
-    let mut percolator = Percolator::build(texts[..bulk].iter().enumerate().map(|(index, text)| (TopicId::new(index.to_string()), text.as_str()))).unwrap();
+    let mut percolator = Percolator::build(
+        texts[..bulk]
+            .iter()
+            .enumerate()
+            .map(|(index, text)| (TopicId::new(index.to_string()), text.as_str())),
+    )
+    .unwrap();
     for (index, query) in queries.iter().enumerate().skip(bulk) {
         percolator.insert(TopicId::new(index.to_string()), query.clone());
     }
@@ -272,20 +391,35 @@ fn percolator_agrees_with_the_naive_evaluator_on_a_million_pairs() {
             .into_iter()
             .map(|found| (found.topic.as_str().parse::<usize>().unwrap(), found.hits))
             .collect();
-        let plain: Vec<usize> = percolator.percolate(&prepared, &mut scratch, false).into_iter().map(|found| found.topic.as_str().parse().unwrap()).collect();
+        let plain: Vec<usize> = percolator
+            .percolate(&prepared, &mut scratch, false)
+            .into_iter()
+            .map(|found| found.topic.as_str().parse().unwrap())
+            .collect();
         let mut explained: Vec<usize> = found.keys().copied().collect();
         explained.sort_unstable();
-        assert_eq!(plain, explained, "explain changed the result on {}", document.id);
+        assert_eq!(
+            plain, explained,
+            "explain changed the result on {}",
+            document.id
+        );
         for (index, query) in queries.iter().enumerate() {
             pairs += 1;
             let expected = naive::hits(query.expr(), &prepared);
             let actual = found.get(&index).cloned();
-            assert_eq!(actual, expected, "query {:?} on document {:?} / {:?}", texts[index], document.title, document.body);
+            assert_eq!(
+                actual, expected,
+                "query {:?} on document {:?} / {:?}",
+                texts[index], document.title, document.body
+            );
             matched += usize::from(expected.is_some());
         }
     }
     eprintln!("differential: {pairs} pairs, {matched} matched");
     assert!(pairs >= 1_000_000, "{pairs}");
     // the generated queries must match often enough to test the verifier
-    assert!(matched * 50 > pairs && matched * 2 < pairs, "{matched} of {pairs} pairs matched");
+    assert!(
+        matched * 50 > pairs && matched * 2 < pairs,
+        "{matched} of {pairs} pairs matched"
+    );
 }

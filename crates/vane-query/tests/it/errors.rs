@@ -14,8 +14,14 @@ fn rejects(query: &str, column: usize, message: &str) {
             assert!(error.message.contains(message), "{query:?}: {error}");
             assert!(!error.hint.is_empty(), "{query:?} has no hint");
             let shown = error.to_string();
-            assert!(shown.starts_with(&format!("error at column {column}: ")), "{shown}");
-            let byte = query.char_indices().nth(column - 1).map_or(query.len(), |(byte, _)| byte);
+            assert!(
+                shown.starts_with(&format!("error at column {column}: ")),
+                "{shown}"
+            );
+            let byte = query
+                .char_indices()
+                .nth(column - 1)
+                .map_or(query.len(), |(byte, _)| byte);
             assert_eq!(error.byte_offset, byte, "{query:?}");
         }
     }
@@ -25,7 +31,10 @@ fn rejects(query: &str, column: usize, message: &str) {
 fn warns(query: &str, column: usize, message: &str) {
     let parsed = Query::parse(query).unwrap_or_else(|error| panic!("{query:?}: {error}"));
     assert!(
-        parsed.warnings().iter().any(|warning| warning.column == column && warning.message.contains(message)),
+        parsed
+            .warnings()
+            .iter()
+            .any(|warning| warning.column == column && warning.message.contains(message)),
         "{query:?}: {:?}",
         parsed.warnings()
     );
@@ -33,7 +42,11 @@ fn warns(query: &str, column: usize, message: &str) {
 
 fn clean(query: &str) {
     let parsed = Query::parse(query).unwrap_or_else(|error| panic!("{query:?}: {error}"));
-    assert!(parsed.warnings().is_empty(), "{query:?}: {:?}", parsed.warnings());
+    assert!(
+        parsed.warnings().is_empty(),
+        "{query:?}: {:?}",
+        parsed.warnings()
+    );
 }
 
 #[test]
@@ -97,7 +110,11 @@ fn near_operands_are_terms_phrases_or_or_groups() {
     rejects("NOT a NEAR/5 b", 1, "NOT inside a NEAR operand");
     rejects("a NEAR/5 (b OR -c)", 13, "OR followed by NOT");
     rejects("a NEAR/5 b NEAR/5 c", 12, "cannot be chained");
-    rejects("title:a NEAR/5 b", 1, "field operator inside a NEAR operand");
+    rejects(
+        "title:a NEAR/5 b",
+        1,
+        "field operator inside a NEAR operand",
+    );
     rejects("\"a b\"~2 NEAR/5 c", 1, "~n phrase inside a NEAR operand");
 }
 
@@ -106,7 +123,10 @@ fn fields_must_be_known_and_well_formed() {
     let error = Query::parse("tag:xiaomi").unwrap_err();
     assert_eq!(error.column, 1);
     assert!(error.message.contains("unknown field `tag`"), "{error}");
-    assert!(error.hint.contains("title, body, site, url, author"), "{error}");
+    assert!(
+        error.hint.contains("title, body, site, url, author"),
+        "{error}"
+    );
     rejects("小米 http://mi.com", 4, "unknown field `http`");
     rejects("title: 小米", 7, "followed by a space");
     rejects("site:", 6, "followed by a space");
@@ -159,15 +179,24 @@ fn lint_warnings_accept_the_query() {
     warns("{NIO}-fire", 6, "read as AND");
     warns("xiaomi lang:zho", 13, "three-letter");
     warns("xiaomi country:chn", 16, "three-letter");
-    let long = (0..501).map(|index| format!("w{index}")).collect::<Vec<_>>().join(" OR ");
+    let long = (0..501)
+        .map(|index| format!("w{index}"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
     warns(&long, 1, "more than 500");
-    let short = (0..500).map(|index| format!("w{index}")).collect::<Vec<_>>().join(" OR ");
+    let short = (0..500)
+        .map(|index| format!("w{index}"))
+        .collect::<Vec<_>>()
+        .join(" OR ");
     clean(&short);
 }
 
 #[test]
 fn a_dash_touching_a_closing_quote_is_and() {
-    check("\"xiaomi su7\"-fire", &[("xiaomi su7 fire", true), ("xiaomi su7", false)]);
+    check(
+        "\"xiaomi su7\"-fire",
+        &[("xiaomi su7 fire", true), ("xiaomi su7", false)],
+    );
 }
 
 #[test]
@@ -181,15 +210,25 @@ fn operators_are_upper_case_only_and_other_colons_are_text() {
 #[test]
 fn normalised_form_spells_every_operator() {
     for (query, normalised) in [
-        ("(小米 OR xiaomi) -site:www.Mi.com.", "(小米 OR xiaomi) AND NOT site:mi.com"),
+        (
+            "(小米 OR xiaomi) -site:www.Mi.com.",
+            "(小米 OR xiaomi) AND NOT site:mi.com",
+        ),
         ("a NEAR b", "a NEAR/5 b"),
         ("a ONEAR/3 b", "a NEAR/3f b"),
         ("\"xiaomi 14\"~3 lang:EN", "\"xiaomi 14\"~3 AND lang:EN"),
         ("followers:1000", "followers:[1000 TO 1000]"),
         ("title:(a OR b) {NIO}", "title:(a OR b) AND {NIO}"),
-        ("\"and\" OR \"AND\" OR \"title:x\" OR e-mail", "and OR \"AND\" OR \"title:x\" OR e-mail"),
+        (
+            "\"and\" OR \"AND\" OR \"title:x\" OR e-mail",
+            "and OR \"AND\" OR \"title:x\" OR e-mail",
+        ),
         ("a AND (b AND c)", "a AND (b AND c)"),
     ] {
-        assert_eq!(Query::parse(query).unwrap().normalized(), normalised, "{query}");
+        assert_eq!(
+            Query::parse(query).unwrap().normalized(),
+            normalised,
+            "{query}"
+        );
     }
 }

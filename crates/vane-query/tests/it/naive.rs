@@ -7,7 +7,10 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use vane_model::{Document, TextField};
-use vane_query::{CompareSpace, Expr, ExprKind, Hit, MetaCondition, PreparedDocument, Query, TermPattern, TokenPattern};
+use vane_query::{
+    CompareSpace, Expr, ExprKind, Hit, MetaCondition, PreparedDocument, Query, TermPattern,
+    TokenPattern,
+};
 use vane_text::{NormalizedText, Token};
 
 type Occurrence = (usize, usize, usize);
@@ -23,7 +26,9 @@ fn pattern(text: &str, case_sensitive: bool) -> Rc<TermPattern> {
         patterns
             .borrow_mut()
             .entry((text.to_string(), case_sensitive))
-            .or_insert_with(|| Rc::new(TermPattern::from_text(text, case_sensitive).expect("valid term")))
+            .or_insert_with(|| {
+                Rc::new(TermPattern::from_text(text, case_sensitive).expect("valid term"))
+            })
             .clone()
     })
 }
@@ -49,7 +54,11 @@ pub(crate) fn hits(expr: &Expr, document: &PreparedDocument) -> Option<Vec<Hit>>
     Some(hits)
 }
 
-fn evaluate(expr: &Expr, document: &PreparedDocument, fields: [bool; 2]) -> Option<Vec<Occurrence>> {
+fn evaluate(
+    expr: &Expr,
+    document: &PreparedDocument,
+    fields: [bool; 2],
+) -> Option<Vec<Occurrence>> {
     match &expr.kind {
         ExprKind::Term(term) => {
             let pattern = pattern(&term.text, term.case_sensitive);
@@ -64,26 +73,31 @@ fn evaluate(expr: &Expr, document: &PreparedDocument, fields: [bool; 2]) -> Opti
             Some(all)
         }
         ExprKind::Or(children) => {
-            let results: Vec<Vec<Occurrence>> = children.iter().filter_map(|child| evaluate(child, document, fields)).collect();
+            let results: Vec<Vec<Occurrence>> = children
+                .iter()
+                .filter_map(|child| evaluate(child, document, fields))
+                .collect();
             (!results.is_empty()).then(|| results.into_iter().flatten().collect())
         }
         ExprKind::Not(inner) => match evaluate(inner, document, fields) {
             Some(_) => None,
             None => Some(Vec::new()),
         },
-        ExprKind::Near { left, right, distance, ordered } => {
+        ExprKind::Near {
+            left,
+            right,
+            distance,
+            ordered,
+        } => {
             let lefts = operand_occurrences(left, document, fields);
             let rights = operand_occurrences(right, document, fields);
             let mut used = Vec::new();
             for a in &lefts {
                 for b in &rights {
-                    let gap = if a.2 <= b.1 {
-                        b.1 - a.2
-                    } else if b.2 <= a.1 {
-                        a.1 - b.2
-                    } else {
-                        0
-                    };
+                    // tokens strictly between, 0 when touching or overlapping
+                    let gap = (b.1 as isize - a.2 as isize)
+                        .max(a.1 as isize - b.2 as isize)
+                        .max(0) as usize;
                     if a.0 == b.0 && gap <= *distance as usize && (!ordered || a.1 < b.1) {
                         used.push(*a);
                         used.push(*b);
@@ -101,18 +115,30 @@ fn evaluate(expr: &Expr, document: &PreparedDocument, fields: [bool; 2]) -> Opti
     }
 }
 
-fn operand_occurrences(expr: &Expr, document: &PreparedDocument, fields: [bool; 2]) -> Vec<Occurrence> {
+fn operand_occurrences(
+    expr: &Expr,
+    document: &PreparedDocument,
+    fields: [bool; 2],
+) -> Vec<Occurrence> {
     match &expr.kind {
         ExprKind::Term(term) => {
             let pattern = pattern(&term.text, term.case_sensitive);
             occurrences(&pattern, None, document, fields)
         }
-        ExprKind::Or(children) => children.iter().flat_map(|child| operand_occurrences(child, document, fields)).collect(),
+        ExprKind::Or(children) => children
+            .iter()
+            .flat_map(|child| operand_occurrences(child, document, fields))
+            .collect(),
         other => panic!("not a NEAR operand: {other:?}"),
     }
 }
 
-fn occurrences(pattern: &TermPattern, slop: Option<u32>, document: &PreparedDocument, fields: [bool; 2]) -> Vec<Occurrence> {
+fn occurrences(
+    pattern: &TermPattern,
+    slop: Option<u32>,
+    document: &PreparedDocument,
+    fields: [bool; 2],
+) -> Vec<Occurrence> {
     let mut found = Vec::new();
     for field in TextField::ALL {
         if !fields[field.index()] {
@@ -126,7 +152,10 @@ fn occurrences(pattern: &TermPattern, slop: Option<u32>, document: &PreparedDocu
                 let width = length + slop as usize;
                 for start in 0..count {
                     let ends = (start + length)..=count.min(start + width);
-                    if let Some(end) = ends.into_iter().find(|&end| fits(pattern, text, start, end)) {
+                    if let Some(end) = ends
+                        .into_iter()
+                        .find(|&end| fits(pattern, text, start, end))
+                    {
                         found.push((field.index(), start, end));
                     }
                 }
@@ -134,10 +163,15 @@ fn occurrences(pattern: &TermPattern, slop: Option<u32>, document: &PreparedDocu
             _ => {
                 for start in 0..count {
                     let fits_here = start + length <= count
-                        && pattern.tokens.iter().enumerate().all(|(index, token_pattern)| {
-                            let token = &text.tokens[start + index];
-                            (index == 0 || !token_pattern.must_join || token.joined) && token_matches(token_pattern, text, token)
-                        });
+                        && pattern
+                            .tokens
+                            .iter()
+                            .enumerate()
+                            .all(|(index, token_pattern)| {
+                                let token = &text.tokens[start + index];
+                                (index == 0 || !token_pattern.must_join || token.joined)
+                                    && token_matches(token_pattern, text, token)
+                            });
                     if fits_here {
                         found.push((field.index(), start, start + length));
                     }
@@ -151,12 +185,21 @@ fn occurrences(pattern: &TermPattern, slop: Option<u32>, document: &PreparedDocu
 /// Whether the tokens of `pattern` take distinct positions in `start..end`,
 /// one of them at `start`: tried by backtracking over every assignment.
 fn fits(pattern: &TermPattern, text: &NormalizedText, start: usize, end: usize) -> bool {
-    fn place(index: usize, pattern: &TermPattern, text: &NormalizedText, start: usize, end: usize, taken: &mut Vec<usize>) -> bool {
+    fn place(
+        index: usize,
+        pattern: &TermPattern,
+        text: &NormalizedText,
+        start: usize,
+        end: usize,
+        taken: &mut Vec<usize>,
+    ) -> bool {
         if index == pattern.tokens.len() {
             return taken.contains(&start);
         }
         for position in start..end {
-            if !taken.contains(&position) && token_matches(&pattern.tokens[index], text, &text.tokens[position]) {
+            if !taken.contains(&position)
+                && token_matches(&pattern.tokens[index], text, &text.tokens[position])
+            {
                 taken.push(position);
                 if place(index + 1, pattern, text, start, end, taken) {
                     return true;
@@ -188,7 +231,10 @@ fn token_matches(pattern: &TokenPattern, text: &NormalizedText, token: &Token) -
         CompareSpace::Cased => cased.to_string(),
     };
     if pattern.wildcard {
-        glob(&pattern.pattern.chars().collect::<Vec<_>>(), &candidate.chars().collect::<Vec<_>>())
+        glob(
+            &pattern.pattern.chars().collect::<Vec<_>>(),
+            &candidate.chars().collect::<Vec<_>>(),
+        )
     } else {
         candidate == pattern.pattern
     }
@@ -208,17 +254,27 @@ fn meta(condition: &MetaCondition, document: &PreparedDocument) -> bool {
         MetaCondition::Site(sites) => sites
             .iter()
             .any(|site| document.site() == site || document.site().ends_with(&format!(".{site}"))),
-        MetaCondition::Url(parts) => parts.iter().any(|part| document.url().contains(part.as_str())),
+        MetaCondition::Url(parts) => parts
+            .iter()
+            .any(|part| document.url().contains(part.as_str())),
         MetaCondition::Keyword { field, values } => {
             let text = document.keyword(*field);
             values.iter().any(|value| {
                 let pattern = pattern(value, false);
                 pattern.tokens.len() == text.tokens.len()
-                    && pattern.tokens.iter().zip(&text.tokens).all(|(token_pattern, token)| token_matches(token_pattern, text, token))
+                    && pattern
+                        .tokens
+                        .iter()
+                        .zip(&text.tokens)
+                        .all(|(token_pattern, token)| token_matches(token_pattern, text, token))
             })
         }
-        MetaCondition::Channel(channels) => document.channel().is_some_and(|channel| channels.contains(&channel)),
+        MetaCondition::Channel(channels) => document
+            .channel()
+            .is_some_and(|channel| channels.contains(&channel)),
         MetaCondition::Flag { field, values } => values.contains(&document.flag(*field)),
-        MetaCondition::Range { field, ranges } => ranges.iter().any(|range| range.contains(document.number(*field))),
+        MetaCondition::Range { field, ranges } => ranges
+            .iter()
+            .any(|range| range.contains(document.number(*field))),
     }
 }

@@ -2,47 +2,128 @@
 
 use proptest::prelude::*;
 use vane_model::{Channel, TextField};
-use vane_query::{Expr, ExprKind, FlagField, KeywordField, MetaCondition, NumberField, NumberRange, Query, Span, Term};
+use vane_query::{
+    Expr, ExprKind, FlagField, KeywordField, MetaCondition, NumberField, NumberRange, Query, Span,
+    Term,
+};
 
 fn expr(kind: ExprKind) -> Expr {
     Expr::new(kind, Span::default())
 }
 
 const TEXTS: &[&str] = &[
-    "xiaomi", "小米", "小米汽车", "redmi note 13", "e-mail", "mi.com", "澎湃OS", "su7", "-fire", "AND", "OR", "NOT",
-    "NEAR/5", "and", "title:x", "12:30", "xiao*", "colo?r", "red* note", "café", "são paulo", "輿情", "a[b", "小米怎么样?",
-    "Apple Music", "NIO", "x<<<y", "(hidden)", "don't",
+    "xiaomi",
+    "小米",
+    "小米汽车",
+    "redmi note 13",
+    "e-mail",
+    "mi.com",
+    "澎湃OS",
+    "su7",
+    "-fire",
+    "AND",
+    "OR",
+    "NOT",
+    "NEAR/5",
+    "and",
+    "title:x",
+    "12:30",
+    "xiao*",
+    "colo?r",
+    "red* note",
+    "café",
+    "são paulo",
+    "輿情",
+    "a[b",
+    "小米怎么样?",
+    "Apple Music",
+    "NIO",
+    "x<<<y",
+    "(hidden)",
+    "don't",
 ];
 
 fn term() -> impl Strategy<Value = Expr> {
-    (prop::sample::select(TEXTS), any::<bool>(), prop::option::of(0u32..6)).prop_map(|(text, case_sensitive, slop)| {
-        let case_sensitive = case_sensitive && !text.contains(['}', '<']);
-        let slop = if case_sensitive || text.contains(['"', '“', '”']) { None } else { slop };
-        expr(ExprKind::Term(Term { text: text.to_string(), case_sensitive, slop }))
-    })
+    (
+        prop::sample::select(TEXTS),
+        any::<bool>(),
+        prop::option::of(0u32..6),
+    )
+        .prop_map(|(text, case_sensitive, slop)| {
+            let case_sensitive = case_sensitive && !text.contains(['}', '<']);
+            let slop = if case_sensitive || text.contains(['"', '“', '”']) {
+                None
+            } else {
+                slop
+            };
+            expr(ExprKind::Term(Term {
+                text: text.to_string(),
+                case_sensitive,
+                slop,
+            }))
+        })
 }
 
 fn plain_term() -> impl Strategy<Value = Expr> {
     (prop::sample::select(TEXTS), any::<bool>()).prop_map(|(text, case_sensitive)| {
-        expr(ExprKind::Term(Term { text: text.to_string(), case_sensitive: case_sensitive && !text.contains(['}', '<']), slop: None }))
+        expr(ExprKind::Term(Term {
+            text: text.to_string(),
+            case_sensitive: case_sensitive && !text.contains(['}', '<']),
+            slop: None,
+        }))
     })
 }
 
 fn meta() -> impl Strategy<Value = Expr> {
-    let range = (prop::option::of(0u64..1000), prop::option::of(1000u64..100_000)).prop_map(|(low, high)| NumberRange { low, high });
+    let range = (
+        prop::option::of(0u64..1000),
+        prop::option::of(1000u64..100_000),
+    )
+        .prop_map(|(low, high)| NumberRange { low, high });
     prop_oneof![
-        prop::collection::vec(prop::sample::select(&["mi.com", "news.sina.com.cn", "weibo.com"][..]), 1..3)
-            .prop_map(|sites| MetaCondition::Site(sites.into_iter().map(String::from).collect())),
+        prop::collection::vec(
+            prop::sample::select(&["mi.com", "news.sina.com.cn", "weibo.com"][..]),
+            1..3
+        )
+        .prop_map(|sites| MetaCondition::Site(sites.into_iter().map(String::from).collect())),
         prop::collection::vec(prop::sample::select(&["/news/", "a b", "?id=1"][..]), 1..3)
             .prop_map(|urls| MetaCondition::Url(urls.into_iter().map(String::from).collect())),
-        (prop::sample::select(&[KeywordField::Author, KeywordField::Region][..]), prop::collection::vec(prop::sample::select(&["zh", "人民日报", "lei jun", "AND"][..]), 1..3))
-            .prop_map(|(field, values)| MetaCondition::Keyword { field, values: values.into_iter().map(String::from).collect() }),
-        (prop::sample::select(&[KeywordField::Lang, KeywordField::Country][..]), prop::collection::vec(prop::sample::select(&["zh", "EN", "cn", "zho"][..]), 1..3))
-            .prop_map(|(field, values)| MetaCondition::Keyword { field, values: values.into_iter().map(String::from).collect() }),
-        prop::collection::vec(prop::sample::select(Channel::ALL), 1..4).prop_map(MetaCondition::Channel),
-        (prop::sample::select(&[FlagField::Verified, FlagField::Repost][..]), prop::collection::vec(any::<bool>(), 1..3))
+        (
+            prop::sample::select(&[KeywordField::Author, KeywordField::Region][..]),
+            prop::collection::vec(
+                prop::sample::select(&["zh", "人民日报", "lei jun", "AND"][..]),
+                1..3
+            )
+        )
+            .prop_map(|(field, values)| MetaCondition::Keyword {
+                field,
+                values: values.into_iter().map(String::from).collect()
+            }),
+        (
+            prop::sample::select(&[KeywordField::Lang, KeywordField::Country][..]),
+            prop::collection::vec(prop::sample::select(&["zh", "EN", "cn", "zho"][..]), 1..3)
+        )
+            .prop_map(|(field, values)| MetaCondition::Keyword {
+                field,
+                values: values.into_iter().map(String::from).collect()
+            }),
+        prop::collection::vec(prop::sample::select(Channel::ALL), 1..4)
+            .prop_map(MetaCondition::Channel),
+        (
+            prop::sample::select(&[FlagField::Verified, FlagField::Repost][..]),
+            prop::collection::vec(any::<bool>(), 1..3)
+        )
             .prop_map(|(field, values)| MetaCondition::Flag { field, values }),
-        (prop::sample::select(&[NumberField::Followers, NumberField::Likes, NumberField::Views][..]), prop::collection::vec(range, 1..3))
+        (
+            prop::sample::select(
+                &[
+                    NumberField::Followers,
+                    NumberField::Likes,
+                    NumberField::Views
+                ][..]
+            ),
+            prop::collection::vec(range, 1..3)
+        )
             .prop_map(|(field, ranges)| MetaCondition::Range { field, ranges }),
     ]
     .prop_map(|condition| expr(ExprKind::Meta(condition)))
@@ -53,24 +134,51 @@ fn near_operand() -> impl Strategy<Value = Expr> {
 }
 
 fn near() -> impl Strategy<Value = Expr> {
-    (near_operand(), near_operand(), 0u32..60, any::<bool>()).prop_map(|(left, right, distance, ordered)| {
-        expr(ExprKind::Near { left: Box::new(left), right: Box::new(right), distance, ordered })
-    })
+    (near_operand(), near_operand(), 0u32..60, any::<bool>()).prop_map(
+        |(left, right, distance, ordered)| {
+            expr(ExprKind::Near {
+                left: Box::new(left),
+                right: Box::new(right),
+                distance,
+                ordered,
+            })
+        },
+    )
 }
 
 /// Trees valid for the parser: OR branches and AND groups keep a positive
 /// operand; fields are not nested.
 fn tree(allow_fields: bool) -> BoxedStrategy<Expr> {
-    let leaf = if allow_fields { prop_oneof![4 => term(), 2 => meta(), 1 => near()].boxed() } else { prop_oneof![4 => term(), 1 => near()].boxed() };
+    let leaf = if allow_fields {
+        prop_oneof![4 => term(), 2 => meta(), 1 => near()].boxed()
+    } else {
+        prop_oneof![4 => term(), 1 => near()].boxed()
+    };
     leaf.prop_recursive(4, 24, 4, move |inner| {
-        let scoped = (prop::sample::select(&TextField::ALL[..]), tree(false))
-            .prop_map(|(field, inner)| expr(ExprKind::Scoped { field, expr: Box::new(inner) }));
+        let scoped =
+            (prop::sample::select(&TextField::ALL[..]), tree(false)).prop_map(|(field, inner)| {
+                expr(ExprKind::Scoped {
+                    field,
+                    expr: Box::new(inner),
+                })
+            });
         let mut choices = vec![
-            prop::collection::vec(inner.clone(), 2..4).prop_map(|children| expr(ExprKind::Or(children))).boxed(),
-            (inner.clone(), prop::collection::vec((inner.clone(), any::<bool>()), 1..4))
+            prop::collection::vec(inner.clone(), 2..4)
+                .prop_map(|children| expr(ExprKind::Or(children)))
+                .boxed(),
+            (
+                inner.clone(),
+                prop::collection::vec((inner.clone(), any::<bool>()), 1..4),
+            )
                 .prop_map(|(first, rest)| {
                     let mut children = vec![first];
-                    children.extend(rest.into_iter().map(|(child, negate)| if negate { expr(ExprKind::Not(Box::new(child))) } else { child }));
+                    children.extend(rest.into_iter().map(|(child, negate)| {
+                        if negate {
+                            expr(ExprKind::Not(Box::new(child)))
+                        } else {
+                            child
+                        }
+                    }));
                     expr(ExprKind::And(children))
                 })
                 .boxed(),
