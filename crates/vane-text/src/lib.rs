@@ -9,6 +9,7 @@
 mod chars;
 mod normalize;
 mod tokens;
+#[rustfmt::skip]
 mod traditional_to_simplified;
 #[cfg(test)]
 mod ts_table_source;
