@@ -39,8 +39,11 @@ fn normalize_chars(text: &str, simplify: bool, mut visit: impl FnMut(char, u32, 
 /// character would not allow.
 #[derive(Debug)]
 pub(crate) struct NormalizedChars<'a> {
-    chars: std::iter::Peekable<std::str::Chars<'a>>,
+    text: &'a str,
+    /// Byte offset of the next unread character.
+    at: usize,
     simplify: bool,
+    /// Character offset of the next unread character.
     index: u32,
     /// Output of the slow path not yet returned, with its source range.
     pending: Vec<char>,
@@ -52,7 +55,8 @@ pub(crate) struct NormalizedChars<'a> {
 impl<'a> NormalizedChars<'a> {
     pub(crate) fn new(text: &'a str, simplify: bool) -> Self {
         Self {
-            chars: text.chars().peekable(),
+            text,
+            at: 0,
             simplify,
             index: 0,
             pending: Vec::new(),
@@ -60,6 +64,45 @@ impl<'a> NormalizedChars<'a> {
             pending_range: (0, 0),
             segment: String::new(),
         }
+    }
+
+    #[inline]
+    fn peek_char(&self) -> Option<char> {
+        self.text[self.at..].chars().next()
+    }
+
+    #[inline]
+    fn next_char(&mut self) -> Option<char> {
+        let c = self.peek_char()?;
+        self.at += c.len_utf8();
+        Some(c)
+    }
+
+    /// The next run of ASCII characters, all of which are their own
+    /// normal form, with the character offset of its start: the tokeniser
+    /// handles such runs a byte at a time. A last character that a
+    /// combining mark follows is left to [`Iterator::next`].
+    #[inline]
+    pub(crate) fn take_ascii_run(&mut self) -> Option<(&'a str, u32)> {
+        if self.pending_at < self.pending.len() {
+            return None;
+        }
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        let mut end = start;
+        while end < bytes.len() && bytes[end] < 0x80 {
+            end += 1;
+        }
+        if end > start && self.text[end..].chars().next().is_some_and(|next| !is_starter(next)) {
+            end -= 1;
+        }
+        if end == start {
+            return None;
+        }
+        let index = self.index;
+        self.at = end;
+        self.index += (end - start) as u32;
+        Some((&self.text[start..end], index))
     }
 
     #[inline]
@@ -73,12 +116,12 @@ impl<'a> NormalizedChars<'a> {
         self.segment.clear();
         self.segment.push(c);
         self.index += 1;
-        while let Some(&next) = self.chars.peek() {
+        while let Some(next) = self.peek_char() {
             if is_starter(next) {
                 break;
             }
             self.segment.push(next);
-            self.chars.next();
+            self.at += next.len_utf8();
             self.index += 1;
         }
         self.pending.clear();
@@ -113,8 +156,8 @@ impl Iterator for NormalizedChars<'_> {
         if self.pending_at < self.pending.len() {
             return self.next_pending();
         }
-        let c = self.chars.next()?;
-        let next_is_starter = self.chars.peek().is_none_or(|&next| is_starter(next));
+        let c = self.next_char()?;
+        let next_is_starter = self.peek_char().is_none_or(is_starter);
         if next_is_starter {
             // Fast paths: the characters that make up nearly all Chinese and
             // English text are their own NFKC form, or a fixed offset away.

@@ -60,7 +60,53 @@ impl NormalizedText {
         } = self;
         let mut in_word = false;
         let mut previous_was_token = false;
-        for (c, source_start, source_end) in NormalizedChars::new(text, true) {
+        let mut chars = NormalizedChars::new(text, true);
+        loop {
+            if let Some((run, first_index)) = chars.take_ascii_run() {
+                let cased_base = cased.len();
+                let folded_base = folded.len();
+                cased.push_str(run);
+                folded.push_str(run);
+                folded[folded_base..].make_ascii_lowercase();
+                let bytes = run.as_bytes();
+                let mut offset = 0;
+                while offset < bytes.len() {
+                    if !bytes[offset].is_ascii_alphanumeric() {
+                        in_word = false;
+                        previous_was_token = false;
+                        offset += 1;
+                        continue;
+                    }
+                    let word_start = offset;
+                    while offset < bytes.len() && bytes[offset].is_ascii_alphanumeric() {
+                        offset += 1;
+                    }
+                    let (start, end) = (word_start as u32, offset as u32);
+                    if in_word {
+                        let token = tokens.last_mut().expect("a word is open");
+                        token.folded_end = folded_base as u32 + end;
+                        token.cased_end = cased_base as u32 + end;
+                        token.char_end = first_index + end;
+                    } else {
+                        tokens.push(Token {
+                            folded_start: folded_base as u32 + start,
+                            folded_end: folded_base as u32 + end,
+                            cased_start: cased_base as u32 + start,
+                            cased_end: cased_base as u32 + end,
+                            char_start: first_index + start,
+                            char_end: first_index + end,
+                            kind: TokenKind::Word,
+                            joined: previous_was_token,
+                        });
+                    }
+                    in_word = true;
+                    previous_was_token = true;
+                }
+                continue;
+            }
+            let Some((c, source_start, source_end)) = chars.next() else {
+                break;
+            };
             let cased_start = cased.len() as u32;
             let folded_start = folded.len() as u32;
             cased.push(c);
