@@ -42,6 +42,19 @@ pub(crate) enum Node {
     Meta(Box<CompiledMeta>),
 }
 
+impl Node {
+    /// Order of evaluation inside an AND (stable sort, so equal ranks keep
+    /// the order written): metadata, terms, groups and NEAR, negations.
+    fn evaluation_rank(&self) -> u8 {
+        match self {
+            Node::Meta(_) => 0,
+            Node::Term { .. } => 1,
+            Node::Or(_) | Node::And(_) | Node::Near(_) => 2,
+            Node::Not(_) => 3,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct NearNode {
     pub(crate) left: Vec<TermId>,
@@ -161,11 +174,16 @@ impl Tables {
                 term: self.compile_term(&term.text, term.case_sensitive, term.slop),
                 fields,
             },
-            ExprKind::And(children) => Node::And(
-                children
+            ExprKind::And(children) => Node::And({
+                let mut nodes: Vec<Node> = children
                     .iter()
                     .map(|child| self.compile_scoped(child, fields))
-                    .collect(),
+                    .collect();
+                // cheapest checks first: a failing metadata condition ends
+                // the evaluation before any term is looked at
+                nodes.sort_by_key(Node::evaluation_rank);
+                nodes
+            }
             ),
             ExprKind::Or(children) => Node::Or(
                 children
