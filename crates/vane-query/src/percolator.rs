@@ -410,7 +410,7 @@ impl Percolator {
         scratch.candidates = candidates;
         // clear only the bits this document set
         for hit in &scratch.anchor_hits {
-            scratch.anchor_present[hit.anchor as usize / 64] = 0;
+            scratch.anchor_present[hit.anchor() as usize / 64] = 0;
         }
         matches
     }
@@ -491,11 +491,11 @@ impl Percolator {
         };
         let mut previous = None;
         for hit in anchor_hits.iter() {
-            if previous != Some(hit.anchor) {
-                previous = Some(hit.anchor);
-                anchor_present[hit.anchor as usize / 64] |= 1 << (hit.anchor % 64);
-                anchor_documents[hit.anchor as usize] += 1;
-                self.text_postings[hit.anchor as usize]
+            if previous != Some(hit.anchor()) {
+                previous = Some(hit.anchor());
+                anchor_present[hit.anchor() as usize / 64] |= 1 << (hit.anchor() % 64);
+                anchor_documents[hit.anchor() as usize] += 1;
+                self.text_postings[hit.anchor() as usize]
                     .iter()
                     .for_each(|&slot| mark(slot));
             }
@@ -665,30 +665,30 @@ impl Percolator {
         match entry.window {
             None => {
                 let hits = &scratch.anchor_hits;
-                let first = hits.partition_point(|hit| hit.anchor < entry.anchor);
+                let first = hits.partition_point(|hit| hit.anchor() < entry.anchor);
                 let length = entry.pattern.len() as u32;
                 for hit in hits[first..]
                     .iter()
-                    .take_while(|hit| hit.anchor == entry.anchor)
+                    .take_while(|hit| hit.anchor() == entry.anchor)
                 {
                     if entry.anchor_is_term {
                         scratch.occurrences.push(Occurrence {
-                            field: hit.field,
-                            start: hit.token,
-                            end: hit.token + length,
+                            field: hit.field(),
+                            start: hit.token(),
+                            end: hit.token() + length,
                         });
                         continue;
                     }
-                    let Some(position) = hit.token.checked_sub(entry.anchor_offset) else {
+                    let Some(position) = hit.token().checked_sub(entry.anchor_offset) else {
                         continue;
                     };
-                    let text = document.field_at(hit.field as usize);
+                    let text = document.field_at(hit.field() as usize);
                     if entry
                         .pattern
                         .matches_at(text, position as usize, &mut scratch.text)
                     {
                         scratch.occurrences.push(Occurrence {
-                            field: hit.field,
+                            field: hit.field(),
                             start: position,
                             end: position + length,
                         });
@@ -698,15 +698,15 @@ impl Percolator {
             Some(slop) => {
                 let first = scratch
                     .anchor_hits
-                    .partition_point(|hit| hit.anchor < entry.anchor);
+                    .partition_point(|hit| hit.anchor() < entry.anchor);
                 for field in 0..2u8 {
                     let text = document.field_at(field as usize);
                     // anchor hits are sorted by (anchor, field, token)
                     let positions = scratch.anchor_hits[first..]
                         .iter()
-                        .take_while(|hit| hit.anchor == entry.anchor)
-                        .filter(|hit| hit.field == field)
-                        .map(|hit| hit.token);
+                        .take_while(|hit| hit.anchor() == entry.anchor)
+                        .filter(|hit| hit.field() == field)
+                        .map(|hit| hit.token());
                     crate::window::find_windows(
                         &entry.pattern,
                         slop,

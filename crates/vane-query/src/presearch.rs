@@ -24,12 +24,32 @@ pub(crate) enum AnchorKind {
     Han,
 }
 
-/// An anchor found at a token: the unit the verifier starts from.
+/// An anchor found at a token: the unit the verifier starts from. Packed
+/// in one `u64` (anchor, field, token from the high bits down) so that
+/// sorting by anchor is a sort of integers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct AnchorHit {
-    pub(crate) anchor: AnchorId,
-    pub(crate) field: u8,
-    pub(crate) token: u32,
+pub(crate) struct AnchorHit(u64);
+
+impl AnchorHit {
+    #[inline]
+    pub(crate) fn new(anchor: AnchorId, field: u8, token: u32) -> Self {
+        Self((anchor as u64) << 32 | (field as u64) << 31 | (token & 0x7FFF_FFFF) as u64)
+    }
+
+    #[inline]
+    pub(crate) fn anchor(self) -> AnchorId {
+        (self.0 >> 32) as AnchorId
+    }
+
+    #[inline]
+    pub(crate) fn field(self) -> u8 {
+        (self.0 >> 31 & 1) as u8
+    }
+
+    #[inline]
+    pub(crate) fn token(self) -> u32 {
+        (self.0 & 0x7FFF_FFFF) as u32
+    }
 }
 
 /// A Han anchor of three or more characters: its id and the characters
@@ -150,11 +170,7 @@ impl AnchorIndex {
         let tokens = &text.tokens;
         let folded_char = |index: usize| text.folded_token(&tokens[index]).chars().next();
         for (index, token) in tokens.iter().enumerate() {
-            let hit = |anchor: AnchorId| AnchorHit {
-                anchor,
-                field,
-                token: index as u32,
-            };
+            let hit = |anchor: AnchorId| AnchorHit::new(anchor, field, index as u32);
             let folded = text.folded_token(token);
             match token.kind {
                 TokenKind::Word => {
