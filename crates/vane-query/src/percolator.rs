@@ -297,12 +297,16 @@ impl Percolator {
             }
             AnchorKey::Meta(_) => 0.2,
         };
+        // every topic is re-posted: empty the postings at once rather than
+        // removing topics from them one by one
         self.filter_arena.clear();
+        self.text_postings.iter_mut().for_each(Vec::clear);
+        self.meta_postings.values_mut().for_each(Vec::clear);
+        self.always.clear();
         for slot in 0..self.topics.len() as u32 {
             let Some(topic) = self.topics[slot as usize].take() else {
                 continue;
             };
-            self.unpost(slot, topic.anchors.as_deref());
             let clauses: Vec<(f64, Vec<AnchorKey>)> = self
                 .tables
                 .required_clauses(

@@ -27,35 +27,45 @@ pub(crate) fn find_windows(
     }
     let width = length + slop as usize;
     let count = text.tokens.len();
-    // masks[i]: which pattern tokens token i matches; computed on demand
-    const UNKNOWN: u64 = u64::MAX;
-    let mut masks = vec![UNKNOWN; count];
-    let mut mask_at = |position: usize, scratch: &mut String| {
-        if masks[position] == UNKNOWN {
-            let token = &text.tokens[position];
-            masks[position] = pattern
-                .tokens
-                .iter()
-                .enumerate()
-                .filter(|(_, token_pattern)| token_pattern.matches(text, token, scratch))
-                .fold(0u64, |mask, (index, _)| mask | 1 << index);
-        }
-        masks[position]
+    // which pattern tokens each token matches, for the positions around
+    // the current anchor only (`region_start..`): a document-sized table
+    // would cost more to clear than the windows cost to check
+    let mask_of = |position: usize, scratch: &mut String| {
+        let token = &text.tokens[position];
+        pattern
+            .tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, token_pattern)| token_pattern.matches(text, token, scratch))
+            .fold(0u64, |mask, (index, _)| mask | 1 << index)
     };
+    let mut region: Vec<u64> = Vec::with_capacity(2 * width);
+    let mut region_start = 0;
     let mut owner = Vec::with_capacity(width);
     let mut window = Vec::with_capacity(width);
     let mut next_start = 0;
     for anchor in anchor_positions {
         let anchor = anchor as usize;
         let first = (anchor + 1).saturating_sub(width).max(next_start);
-        for start in first..=anchor.min(count - 1) {
+        let last = anchor.min(count - 1);
+        if first > last {
+            continue;
+        }
+        // masks for first..(last + width), reusing those already known
+        let region_end = count.min(last + width);
+        let known = if region.is_empty() || first < region_start { 0 } else { region.len().saturating_sub(first - region_start) };
+        let mut fresh: Vec<u64> = if known > 0 { region[first - region_start..].to_vec() } else { Vec::new() };
+        fresh.extend((first + fresh.len()..region_end).map(|position| mask_of(position, scratch)));
+        region = fresh;
+        region_start = first;
+        for start in first..=last {
             next_start = start + 1;
-            if mask_at(start, scratch) == 0 {
+            if region[start - region_start] == 0 {
                 continue;
             }
             let limit = count.min(start + width);
             window.clear();
-            window.extend((start..limit).map(|position| mask_at(position, scratch)));
+            window.extend_from_slice(&region[start - region_start..limit - region_start]);
             if !assign(&window, length, &mut owner) {
                 continue;
             }

@@ -50,6 +50,9 @@ pub(crate) struct NormalizedChars<'a> {
     pending_at: usize,
     pending_range: (u32, u32),
     segment: String,
+    lookahead: Option<char>,
+    /// Where `lookahead` was decoded (`usize::MAX`: nowhere yet).
+    lookahead_at: usize,
 }
 
 impl<'a> NormalizedChars<'a> {
@@ -63,12 +66,19 @@ impl<'a> NormalizedChars<'a> {
             pending_at: 0,
             pending_range: (0, 0),
             segment: String::new(),
+            lookahead: None,
+            lookahead_at: usize::MAX,
         }
     }
 
+    /// The character at `at`, decoded once however often it is looked at.
     #[inline]
-    fn peek_char(&self) -> Option<char> {
-        self.text[self.at..].chars().next()
+    fn peek_char(&mut self) -> Option<char> {
+        if self.lookahead_at != self.at {
+            self.lookahead = self.text[self.at..].chars().next();
+            self.lookahead_at = self.at;
+        }
+        self.lookahead
     }
 
     #[inline]
