@@ -168,12 +168,12 @@ impl AnchorIndex {
     /// Appends the anchors found in one field's tokens.
     pub(crate) fn scan(&self, text: &NormalizedText, field: u8, hits: &mut Vec<AnchorHit>) {
         let tokens = &text.tokens;
-        let folded_char = |index: usize| text.folded_token(&tokens[index]).chars().next();
+        let folded_char = |index: usize| text.han_char(&tokens[index]);
         for (index, token) in tokens.iter().enumerate() {
             let hit = |anchor: AnchorId| AnchorHit::new(anchor, field, index as u32);
-            let folded = text.folded_token(token);
             match token.kind {
                 TokenKind::Word => {
+                    let folded = text.folded_token(token);
                     let bytes = folded.as_bytes();
                     if test_bit(&self.word_filter, word_filter_bit(bytes.len(), bytes))
                         && let Some(&anchor) = self.words.get(folded)
@@ -193,7 +193,7 @@ impl AnchorIndex {
                     }
                 }
                 TokenKind::Han => {
-                    let Some(first) = folded.chars().next() else {
+                    let Some(first) = text.han_char(token) else {
                         continue;
                     };
                     if ((first as u32) >= 0x10000

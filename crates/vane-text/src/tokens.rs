@@ -161,6 +161,12 @@ impl NormalizedText {
         &self.folded[token.folded_start as usize..token.folded_end as usize]
     }
 
+    /// The character of a Han/kana token (its folded form is one character).
+    #[inline]
+    pub fn han_char(&self, token: &Token) -> Option<char> {
+        first_char(&self.folded.as_bytes()[token.folded_start as usize..])
+    }
+
     /// The cased form of a token.
     #[inline]
     pub fn cased_token(&self, token: &Token) -> &str {
@@ -174,6 +180,21 @@ impl NormalizedText {
             .map(|token| self.folded_token(token))
             .collect()
     }
+}
+
+/// Decodes the first character of UTF-8 bytes that start on a character
+/// boundary, without re-checking the whole slice.
+#[inline]
+fn first_char(bytes: &[u8]) -> Option<char> {
+    let lead = *bytes.first()? as u32;
+    let continuation = |index: usize| bytes.get(index).map(|&byte| (byte & 0x3F) as u32);
+    let code = match lead {
+        0x00..=0x7F => lead,
+        0xC0..=0xDF => (lead & 0x1F) << 6 | continuation(1)?,
+        0xE0..=0xEF => (lead & 0x0F) << 12 | continuation(1)? << 6 | continuation(2)?,
+        _ => (lead & 0x07) << 18 | continuation(1)? << 12 | continuation(2)? << 6 | continuation(3)?,
+    };
+    char::from_u32(code)
 }
 
 #[cfg(test)]
@@ -211,6 +232,13 @@ mod tests {
             .collect();
         assert_eq!(spans, ["Ｒｅｄｍｉ", "Note", "輿", "情", "cafe\u{301}"]);
         assert_eq!(text.cased_token(&text.tokens[4]), "café");
+    }
+
+    #[test]
+    fn han_characters_decode_from_the_folded_text() {
+        let text = NormalizedText::new("a輿情𠀀ご");
+        let chars: Vec<Option<char>> = text.tokens[1..].iter().map(|token| text.han_char(token)).collect();
+        assert_eq!(chars, [Some('舆'), Some('情'), Some('𠀀'), Some('ご')]);
     }
 
     #[test]
