@@ -28,7 +28,7 @@ pub use error::{ParseError, Warning};
 pub use percolator::{
     Hit, MIN_DOCUMENTS_TO_RETUNE, MatchScratch, MatchStatistics, Percolator, TopicError, TopicMatch,
 };
-pub use term::{CompareSpace, TermPattern, TokenPattern};
+pub use term::{CompareSpace, TermCache, TermPattern, TokenPattern};
 
 use error::RawError;
 use source::QuerySource;
@@ -43,6 +43,11 @@ pub struct Query {
 impl Query {
     /// Parses and validates a query; lint findings are in [`Query::warnings`].
     pub fn parse(text: &str) -> Result<Query, ParseError> {
+        Self::parse_with(text, &mut TermCache::default())
+    }
+
+    /// Like [`Query::parse`], reusing the terms checked for earlier queries.
+    pub fn parse_with(text: &str, terms: &mut TermCache) -> Result<Query, ParseError> {
         let source = QuerySource::new(text);
         let locate = |error: RawError| {
             let (column, byte_offset) = source.locate(error.offset);
@@ -55,7 +60,7 @@ impl Query {
         };
         let (tokens, lex_warnings) = lexer::lex(&source.normalized).map_err(locate)?;
         let (expr, mut raw_warnings) =
-            parser::Parser::new(&source.normalized, tokens, lex_warnings)
+            parser::Parser::new(&source.normalized, terms, tokens, lex_warnings)
                 .parse()
                 .map_err(locate)?;
         parser::check_positive(&expr).map_err(locate)?;

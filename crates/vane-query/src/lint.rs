@@ -17,6 +17,27 @@ const STOP_WORDS: &[&str] = &[
     "其", "为", "以",
 ];
 
+/// Whether two trees are equal but for their spans (no copies made).
+fn same_shape(a: &Expr, b: &Expr) -> bool {
+    let all = |left: &[Expr], right: &[Expr]| {
+        left.len() == right.len() && left.iter().zip(right).all(|(l, r)| same_shape(l, r))
+    };
+    match (&a.kind, &b.kind) {
+        (ExprKind::Term(left), ExprKind::Term(right)) => left == right,
+        (ExprKind::Meta(left), ExprKind::Meta(right)) => left == right,
+        (ExprKind::And(left), ExprKind::And(right)) | (ExprKind::Or(left), ExprKind::Or(right)) => all(left, right),
+        (ExprKind::Not(left), ExprKind::Not(right)) => same_shape(left, right),
+        (
+            ExprKind::Near { left: a_left, right: a_right, distance: a_distance, ordered: a_ordered },
+            ExprKind::Near { left: b_left, right: b_right, distance: b_distance, ordered: b_ordered },
+        ) => a_distance == b_distance && a_ordered == b_ordered && same_shape(a_left, b_left) && same_shape(a_right, b_right),
+        (ExprKind::Scoped { field: a_field, expr: a_expr }, ExprKind::Scoped { field: b_field, expr: b_expr }) => {
+            a_field == b_field && same_shape(a_expr, b_expr)
+        }
+        _ => false,
+    }
+}
+
 pub(crate) fn lint(expr: &Expr, warnings: &mut Vec<LexWarning>) {
     match &expr.kind {
         ExprKind::Term(term) => {
@@ -51,9 +72,8 @@ pub(crate) fn lint(expr: &Expr, warnings: &mut Vec<LexWarning>) {
                 let ExprKind::Not(inner) = &negated.kind else {
                     continue;
                 };
-                let shape = inner.without_spans();
                 if children.iter().any(|positive| {
-                    !matches!(positive.kind, ExprKind::Not(_)) && positive.without_spans() == shape
+                    !matches!(positive.kind, ExprKind::Not(_)) && same_shape(positive, inner)
                 }) {
                     warnings.push(LexWarning {
                         offset: negated.span.start,

@@ -6,10 +6,11 @@ use vane_model::Channel;
 use crate::ast::{Expr, ExprKind, KeywordField, MetaCondition, NumberRange, Span, Term};
 use crate::error::RawError;
 use crate::lexer::{FieldName, LexWarning, Token, TokenKind};
-use crate::term::TermPattern;
+use crate::term::{TermCache, TermPattern};
 
 pub(crate) struct Parser<'a> {
     query: &'a str,
+    terms: &'a mut TermCache,
     tokens: Vec<Token>,
     at: usize,
     pub(crate) warnings: Vec<LexWarning>,
@@ -24,9 +25,15 @@ enum Joiner {
 }
 
 impl<'a> Parser<'a> {
-    pub(crate) fn new(query: &'a str, tokens: Vec<Token>, warnings: Vec<LexWarning>) -> Self {
+    pub(crate) fn new(
+        query: &'a str,
+        terms: &'a mut TermCache,
+        tokens: Vec<Token>,
+        warnings: Vec<LexWarning>,
+    ) -> Self {
         Self {
             query,
+            terms,
             tokens,
             at: 0,
             warnings,
@@ -333,11 +340,9 @@ impl<'a> Parser<'a> {
                     .nth(char_index)
                     .map_or(text.len(), |(byte, _)| byte)
         };
-        match TermPattern::compile(&text, case_sensitive) {
-            Ok(compiled)
-                if slop.is_none() || compiled.pattern.len() <= crate::window::MAX_WINDOW_TOKENS =>
-            {
-                for warning in compiled.warnings {
+        match self.terms.check(&text, case_sensitive).clone() {
+            Ok((length, warnings)) if slop.is_none() || length <= crate::window::MAX_WINDOW_TOKENS => {
+                for warning in warnings {
                     self.warnings.push(LexWarning {
                         offset: offset_of(warning.char_index),
                         message: warning.message,

@@ -146,8 +146,9 @@ impl Percolator {
         topics: impl IntoIterator<Item = (TopicId, &'q str)>,
     ) -> Result<Self, TopicError> {
         let mut queries = Vec::new();
+        let mut terms = crate::TermCache::default();
         for (topic, text) in topics {
-            let query = Query::parse(text).map_err(|error| TopicError {
+            let query = Query::parse_with(text, &mut terms).map_err(|error| TopicError {
                 topic: topic.clone(),
                 error,
             })?;

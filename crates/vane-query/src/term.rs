@@ -1,6 +1,7 @@
 //! Text terms compiled to token patterns, and matching them against the
 //! tokens of a document field (QUERY-LANGUAGE.md §2–§4, §12).
 
+use rustc_hash::FxHashMap;
 use vane_text::{
     CharClass, NormalizedText, Token, TokenKind, char_class, fold_char, for_each_normalized_char,
     lower_char, strip_accents_into,
@@ -49,6 +50,31 @@ pub(crate) struct TermProblem {
     pub(crate) char_index: usize,
     pub(crate) message: String,
     pub(crate) hint: String,
+}
+
+/// The outcome of checking a term: its length in tokens and its lint
+/// findings, or the problem that makes it invalid.
+type Checked = Result<(usize, Vec<TermProblem>), TermProblem>;
+
+/// Terms already checked, so that parsing many queries (a topics file, a
+/// workspace) compiles each distinct term once. Pass one to
+/// [`crate::Query::parse_with`].
+#[derive(Debug, Default)]
+pub struct TermCache {
+    /// By text; index 0 case-insensitive, 1 case-sensitive.
+    checked: FxHashMap<Box<str>, [Option<Checked>; 2]>,
+}
+
+impl TermCache {
+    pub(crate) fn check(&mut self, text: &str, case_sensitive: bool) -> &Checked {
+        if !self.checked.contains_key(text) {
+            self.checked.insert(text.into(), [None, None]);
+        }
+        let slots = self.checked.get_mut(text).expect("inserted above");
+        slots[case_sensitive as usize].get_or_insert_with(|| {
+            TermPattern::compile(text, case_sensitive).map(|compiled| (compiled.pattern.len(), compiled.warnings))
+        })
+    }
 }
 
 /// What compiling a term gives: the pattern and its lint findings.

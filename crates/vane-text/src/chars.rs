@@ -27,18 +27,54 @@ pub fn char_class(c: char) -> CharClass {
         };
     }
     if (c as u32) < 0x10000 {
-        return bmp_entry(c).1;
+        return bmp_entry(c).class();
     }
     class_by_lookup(c)
 }
 
-/// Every character of the Basic Multilingual Plane with its Simplified
-/// form and its class, packed in a `u32` (21 bits of character, 2 of
-/// class): one load per character instead of a table search for the
-/// script, the category and the Traditional→Simplified table. Built on
-/// first use (a few milliseconds).
+/// What the tokeniser needs to know of one BMP character, packed in a
+/// `u32`: its Simplified form (21 bits), its class (2 bits), whether it
+/// is its own NFKC form on its own, and whether it starts a combining
+/// sequence. One load per character instead of searching the tables of
+/// scripts, categories, normalisation and Traditional→Simplified.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BmpEntry(u32);
+
+const STABLE_BIT: u32 = 1 << 26;
+const STARTER_BIT: u32 = 1 << 27;
+
+impl BmpEntry {
+    #[inline]
+    pub(crate) fn simplified(self, c: char) -> char {
+        char::from_u32(self.0 & 0x1F_FFFF).unwrap_or(c)
+    }
+
+    #[inline]
+    pub(crate) fn class(self) -> CharClass {
+        match self.0 >> 24 & 3 {
+            0 => CharClass::Han,
+            1 => CharClass::Word,
+            _ => CharClass::Separator,
+        }
+    }
+
+    /// NFKC leaves the character unchanged when a starter follows it.
+    #[inline]
+    pub(crate) fn nfkc_stable(self) -> bool {
+        self.0 & STABLE_BIT != 0
+    }
+
+    /// Canonical combining class 0.
+    #[inline]
+    pub(crate) fn starter(self) -> bool {
+        self.0 & STARTER_BIT != 0
+    }
+}
+
+/// The entry of a BMP character; the table is built on first use (a few
+/// milliseconds).
 #[inline]
-pub(crate) fn bmp_entry(c: char) -> (char, CharClass) {
+pub(crate) fn bmp_entry(c: char) -> BmpEntry {
     static TABLE: OnceLock<Box<[u32]>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
         (0..0x10000u32)
@@ -52,17 +88,17 @@ pub(crate) fn bmp_entry(c: char) -> (char, CharClass) {
                     CharClass::Word => 1,
                     CharClass::Separator => 2,
                 };
-                simplified | class << 24
+                let stable = unicode_normalization::is_nfkc_quick(std::iter::once(c))
+                    == unicode_normalization::IsNormalized::Yes;
+                let starter = unicode_normalization::char::canonical_combining_class(c) == 0;
+                simplified
+                    | class << 24
+                    | if stable { STABLE_BIT } else { 0 }
+                    | if starter { STARTER_BIT } else { 0 }
             })
             .collect()
     });
-    let entry = table[c as usize];
-    let class = match entry >> 24 {
-        0 => CharClass::Han,
-        1 => CharClass::Word,
-        _ => CharClass::Separator,
-    };
-    (char::from_u32(entry & 0x1F_FFFF).unwrap_or(c), class)
+    BmpEntry(table[c as usize])
 }
 
 fn class_by_lookup(c: char) -> CharClass {

@@ -115,6 +115,33 @@ impl<'a> NormalizedChars<'a> {
         Some((&self.text[start..end], index))
     }
 
+    /// The next run of CJK ideographs (U+4E00–U+9FFF), which NFKC leaves
+    /// alone, as written (before Traditional→Simplified folding), with the
+    /// character offset of its start. A last character that a combining
+    /// mark follows is left to [`Iterator::next`].
+    #[inline]
+    pub(crate) fn take_ideograph_run(&mut self) -> Option<(&'a str, u32)> {
+        if self.pending_at < self.pending.len() {
+            return None;
+        }
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        let mut end = start;
+        while ideograph_at(bytes, end).is_some() {
+            end += 3;
+        }
+        if end > start && self.text[end..].chars().next().is_some_and(|next| !is_starter(next)) {
+            end -= 3;
+        }
+        if end == start {
+            return None;
+        }
+        let index = self.index;
+        self.at = end;
+        self.index += ((end - start) / 3) as u32;
+        Some((&self.text[start..end], index))
+    }
+
     #[inline]
     fn simplified(&self, c: char) -> char {
         if self.simplify { to_simplified(c) } else { c }
@@ -188,7 +215,14 @@ impl Iterator for NormalizedChars<'_> {
                     index + 1,
                 ));
             }
-            if is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes {
+            if (c as u32) < 0x10000 {
+                let entry = crate::chars::bmp_entry(c);
+                if entry.nfkc_stable() {
+                    self.index += 1;
+                    let c = if self.simplify { entry.simplified(c) } else { c };
+                    return Some((c, index, index + 1));
+                }
+            } else if is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes {
                 self.index += 1;
                 return Some((self.simplified(c), index, index + 1));
             }
@@ -197,17 +231,32 @@ impl Iterator for NormalizedChars<'_> {
     }
 }
 
+/// The CJK ideograph (U+4E00–U+9FFF) whose UTF-8 starts at `at`, if one does.
+#[inline]
+pub(crate) fn ideograph_at(bytes: &[u8], at: usize) -> Option<char> {
+    let [lead, second, third] = *bytes.get(at..at + 3)? else {
+        return None;
+    };
+    if !(0xE4..=0xE9).contains(&lead) {
+        return None;
+    }
+    let code = ((lead & 0x0F) as u32) << 12 | ((second & 0x3F) as u32) << 6 | (third & 0x3F) as u32;
+    if (0x4E00..=0x9FFF).contains(&code) { char::from_u32(code) } else { None }
+}
+
 /// Whether `c` starts a combining sequence (canonical combining class 0);
-/// nothing below U+0300 and no CJK ideograph combines, so those skip the table.
+/// nothing below U+0300 and no CJK ideograph combines; the rest of the BMP
+/// is answered by the character table.
 #[inline]
 fn is_starter(c: char) -> bool {
     let code = c as u32;
-    code < 0x300
-        || (0x4E00..=0x9FFF).contains(&code)
-        || (0xFF00..=0xFFEF).contains(&code)
-        || (0x3000..=0x3029).contains(&code)
-        || (0x2000..=0x206F).contains(&code)
-        || canonical_combining_class(c) == 0
+    if code < 0x300 || (0x4E00..=0x9FFF).contains(&code) {
+        true
+    } else if code < 0x10000 {
+        crate::chars::bmp_entry(c).starter()
+    } else {
+        canonical_combining_class(c) == 0
+    }
 }
 
 /// The Simplified form of a Traditional character (OpenCC's character
@@ -218,7 +267,7 @@ pub fn to_simplified(c: char) -> char {
     if code < 0x2E80 {
         c
     } else if code < 0x10000 {
-        crate::chars::bmp_entry(c).0
+        crate::chars::bmp_entry(c).simplified(c)
     } else {
         simplified_by_search(c)
     }

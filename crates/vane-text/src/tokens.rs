@@ -2,7 +2,7 @@
 //! words, everything else a separator (QUERY-LANGUAGE.md §2).
 
 use crate::chars::{CharClass, char_class};
-use crate::normalize::{NormalizedChars, fold_char};
+use crate::normalize::{NormalizedChars, fold_char, ideograph_at, to_simplified};
 
 /// Whether a token is one Han/kana character or a word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -102,6 +102,31 @@ impl NormalizedText {
                     in_word = true;
                     previous_was_token = true;
                 }
+                continue;
+            }
+            if let Some((run, first_index)) = chars.take_ideograph_run() {
+                let bytes = run.as_bytes();
+                let mut encoded = [0u8; 4];
+                for (offset, at) in (0..bytes.len()).step_by(3).enumerate() {
+                    let Some(c) = ideograph_at(bytes, at) else { break };
+                    let simplified = to_simplified(c).encode_utf8(&mut encoded);
+                    let (cased_start, folded_start) = (cased.len() as u32, folded.len() as u32);
+                    cased.push_str(simplified);
+                    folded.push_str(simplified);
+                    let char_start = first_index + offset as u32;
+                    tokens.push(Token {
+                        folded_start,
+                        folded_end: folded.len() as u32,
+                        cased_start,
+                        cased_end: cased.len() as u32,
+                        char_start,
+                        char_end: char_start + 1,
+                        kind: TokenKind::Han,
+                        joined: previous_was_token,
+                    });
+                    previous_was_token = true;
+                }
+                in_word = false;
                 continue;
             }
             let Some((c, source_start, source_end)) = chars.next() else {

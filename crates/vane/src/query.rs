@@ -99,6 +99,7 @@ pub(crate) fn load_topics(path: &Path) -> Result<Percolator> {
         .with_context(|| format!("cannot read topics file {}", path.display()))?;
     let mut topics: Vec<(TopicId, Query)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    let mut terms = vane_query::TermCache::default();
     for (index, line) in text.lines().enumerate() {
         let number = index + 1;
         if line.trim().is_empty() {
@@ -118,7 +119,7 @@ pub(crate) fn load_topics(path: &Path) -> Result<Percolator> {
             ))
             .into());
         }
-        let query = Query::parse(&topic.query).map_err(|error| {
+        let query = Query::parse_with(&topic.query, &mut terms).map_err(|error| {
             UsageError(format!(
                 "{} line {number}: topic {}: {error}",
                 path.display(),
