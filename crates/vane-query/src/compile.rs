@@ -94,6 +94,9 @@ pub(crate) struct TermEntry {
     /// The anchor spells the whole term in the folded form it is compared
     /// in: every anchor hit is an occurrence, with nothing to verify.
     pub(crate) anchor_is_term: bool,
+    /// For a `~n` window, the anchor of each of its distinct tokens, all of
+    /// which must be present.
+    pub(crate) window_anchors: Vec<AnchorId>,
 }
 
 /// Interned terms and anchor strings, shared by all topics.
@@ -152,12 +155,29 @@ impl Tables {
                     .all(|token| token.kind == TokenKind::Han)
                 && pattern.tokens.iter().skip(1).all(|token| token.must_join)
                 || anchor_kind == AnchorKind::Word && pattern.tokens.len() == 1);
+        // a `~n` window needs every one of its tokens: each is a required
+        // anchor, so a document lacking any of them is never verified
+        let mut window_anchors = Vec::new();
+        if window.is_some() {
+            for token in &pattern.tokens {
+                let kind = match token.kind {
+                    TokenKind::Han => AnchorKind::Han,
+                    TokenKind::Word if token.wildcard => AnchorKind::WordPrefix,
+                    TokenKind::Word => AnchorKind::Word,
+                };
+                let id = self.anchor(token.anchor.clone(), kind);
+                if !window_anchors.contains(&id) {
+                    window_anchors.push(id);
+                }
+            }
+        }
         self.terms.push(TermEntry {
             pattern: pattern.clone(),
             window,
             anchor,
             anchor_offset,
             anchor_is_term,
+            window_anchors,
         });
         self.term_ids.insert((pattern, window), id);
         id
@@ -248,7 +268,25 @@ impl Tables {
     /// often that happens. A node with no clause cannot be anchored.
     pub(crate) fn required_clauses(&self, node: &Node) -> Vec<(f64, Vec<AnchorKey>)> {
         match node {
-            Node::Term { term, .. } => vec![self.term_anchor(*term)],
+            Node::Term { term, .. } => {
+                let entry = &self.terms[*term as usize];
+                if entry.window_anchors.is_empty() {
+                    vec![self.term_anchor(*term)]
+                } else {
+                    entry
+                        .window_anchors
+                        .iter()
+                        .map(|&anchor| {
+                            let (text, kind) = &self.anchors[anchor as usize];
+                            let token_kind = if *kind == AnchorKind::Han { TokenKind::Han } else { TokenKind::Word };
+                            (
+                                anchor_cost(text, token_kind, *kind == AnchorKind::WordPrefix),
+                                vec![AnchorKey::Text(anchor)],
+                            )
+                        })
+                        .collect()
+                }
+            }
             Node::And(children) => children
                 .iter()
                 .flat_map(|child| self.required_clauses(child))

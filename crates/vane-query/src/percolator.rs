@@ -700,6 +700,7 @@ impl Percolator {
                     }
                 }
             }
+            Some(_) if !entry.window_anchors.iter().all(|&anchor| is_present(&scratch.anchor_present, anchor)) => {}
             Some(slop) => {
                 let first = scratch
                     .anchor_hits
@@ -730,6 +731,11 @@ impl Percolator {
         scratch.term_ranges[index] = (start as u32, end as u32);
         start..end
     }
+}
+
+#[inline]
+fn is_present(present: &[u64], anchor: u32) -> bool {
+    present[anchor as usize / 64] & (1 << (anchor % 64)) != 0
 }
 
 fn in_fields(occurrence: &Occurrence, fields: FieldMask) -> bool {
