@@ -106,13 +106,12 @@ impl NormalizedText {
             }
             if let Some((run, first_index)) = chars.take_ideograph_run() {
                 let bytes = run.as_bytes();
-                let mut encoded = [0u8; 4];
                 for (offset, at) in (0..bytes.len()).step_by(3).enumerate() {
                     let Some(c) = ideograph_at(bytes, at) else { break };
-                    let simplified = to_simplified(c).encode_utf8(&mut encoded);
+                    let simplified = to_simplified(c);
                     let (cased_start, folded_start) = (cased.len() as u32, folded.len() as u32);
-                    cased.push_str(simplified);
-                    folded.push_str(simplified);
+                    cased.push(simplified);
+                    folded.push(simplified);
                     let char_start = first_index + offset as u32;
                     tokens.push(Token {
                         folded_start,
