@@ -9,32 +9,49 @@ use crate::{Channel, DocumentId};
 ///
 /// Every field but `id` is optional on the wire; numbers are 0 when unknown.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
 pub struct Document {
+    /// Required: a document without an id cannot be tracked or de-duplicated.
     pub id: DocumentId,
+    #[serde(default)]
     pub title: String,
     /// Article or post text, HTML already reduced to text.
+    #[serde(default)]
     pub body: String,
+    #[serde(default)]
     pub url: String,
     /// Host of the URL, lower-case, without `www.`; derived from `url` when absent.
+    #[serde(default)]
     pub site: String,
+    #[serde(default)]
     pub author: String,
     /// ISO 639-1 code.
+    #[serde(default)]
     pub lang: String,
     /// ISO 3166-1 alpha-2, lower-case.
+    #[serde(default)]
     pub country: String,
+    #[serde(default)]
     pub region: String,
+    #[serde(default)]
     pub channel: Option<Channel>,
     /// The author is verified (加V).
+    #[serde(default)]
     pub verified: bool,
     /// The document is a repost or forward, not an original.
+    #[serde(default)]
     pub repost: bool,
+    #[serde(default)]
     pub followers: u64,
+    #[serde(default)]
     pub likes: u64,
+    #[serde(default)]
     pub comments: u64,
+    #[serde(default)]
     pub shares: u64,
+    #[serde(default)]
     pub views: u64,
     /// RFC 3339 time of publication as the source states it.
+    #[serde(default)]
     pub published_at: Option<String>,
 }
 
@@ -151,5 +168,17 @@ mod tests {
         .unwrap();
         assert_eq!(document.effective_site(), "people.com.cn");
         assert_eq!(document.channel, Some(Channel::News));
+    }
+
+    #[test]
+    fn documents_without_an_id_or_with_bad_values_are_rejected() {
+        for line in [
+            r#"{"body": "no id"}"#,
+            r#"{"id": "a", "followers": -1}"#,
+            r#"{"id": "a", "channel": "myspace"}"#,
+            r#"{"id": true}"#,
+        ] {
+            assert!(serde_json::from_str::<Document>(line).is_err(), "{line}");
+        }
     }
 }

@@ -203,8 +203,7 @@ impl Tables {
                 // the evaluation before any term is looked at
                 nodes.sort_by_key(Node::evaluation_rank);
                 nodes
-            }
-            ),
+            }),
             ExprKind::Or(children) => Node::Or(
                 children
                     .iter()
@@ -278,7 +277,11 @@ impl Tables {
                         .iter()
                         .map(|&anchor| {
                             let (text, kind) = &self.anchors[anchor as usize];
-                            let token_kind = if *kind == AnchorKind::Han { TokenKind::Han } else { TokenKind::Word };
+                            let token_kind = if *kind == AnchorKind::Han {
+                                TokenKind::Han
+                            } else {
+                                TokenKind::Word
+                            };
                             (
                                 anchor_cost(text, token_kind, *kind == AnchorKind::WordPrefix),
                                 vec![AnchorKey::Text(anchor)],

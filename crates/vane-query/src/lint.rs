@@ -25,15 +25,39 @@ fn same_shape(a: &Expr, b: &Expr) -> bool {
     match (&a.kind, &b.kind) {
         (ExprKind::Term(left), ExprKind::Term(right)) => left == right,
         (ExprKind::Meta(left), ExprKind::Meta(right)) => left == right,
-        (ExprKind::And(left), ExprKind::And(right)) | (ExprKind::Or(left), ExprKind::Or(right)) => all(left, right),
+        (ExprKind::And(left), ExprKind::And(right)) | (ExprKind::Or(left), ExprKind::Or(right)) => {
+            all(left, right)
+        }
         (ExprKind::Not(left), ExprKind::Not(right)) => same_shape(left, right),
         (
-            ExprKind::Near { left: a_left, right: a_right, distance: a_distance, ordered: a_ordered },
-            ExprKind::Near { left: b_left, right: b_right, distance: b_distance, ordered: b_ordered },
-        ) => a_distance == b_distance && a_ordered == b_ordered && same_shape(a_left, b_left) && same_shape(a_right, b_right),
-        (ExprKind::Scoped { field: a_field, expr: a_expr }, ExprKind::Scoped { field: b_field, expr: b_expr }) => {
-            a_field == b_field && same_shape(a_expr, b_expr)
+            ExprKind::Near {
+                left: a_left,
+                right: a_right,
+                distance: a_distance,
+                ordered: a_ordered,
+            },
+            ExprKind::Near {
+                left: b_left,
+                right: b_right,
+                distance: b_distance,
+                ordered: b_ordered,
+            },
+        ) => {
+            a_distance == b_distance
+                && a_ordered == b_ordered
+                && same_shape(a_left, b_left)
+                && same_shape(a_right, b_right)
         }
+        (
+            ExprKind::Scoped {
+                field: a_field,
+                expr: a_expr,
+            },
+            ExprKind::Scoped {
+                field: b_field,
+                expr: b_expr,
+            },
+        ) => a_field == b_field && same_shape(a_expr, b_expr),
         _ => false,
     }
 }

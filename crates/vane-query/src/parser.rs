@@ -341,7 +341,9 @@ impl<'a> Parser<'a> {
                     .map_or(text.len(), |(byte, _)| byte)
         };
         match self.terms.check(&text, case_sensitive).clone() {
-            Ok((length, warnings)) if slop.is_none() || length <= crate::window::MAX_WINDOW_TOKENS => {
+            Ok((length, warnings))
+                if slop.is_none() || length <= crate::window::MAX_WINDOW_TOKENS =>
+            {
                 for warning in warnings {
                     self.warnings.push(LexWarning {
                         offset: offset_of(warning.char_index),

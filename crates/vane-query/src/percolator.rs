@@ -700,7 +700,11 @@ impl Percolator {
                     }
                 }
             }
-            Some(_) if !entry.window_anchors.iter().all(|&anchor| is_present(&scratch.anchor_present, anchor)) => {}
+            Some(_)
+                if !entry
+                    .window_anchors
+                    .iter()
+                    .all(|&anchor| is_present(&scratch.anchor_present, anchor)) => {}
             Some(slop) => {
                 let first = scratch
                     .anchor_hits

@@ -72,7 +72,8 @@ impl TermCache {
         }
         let slots = self.checked.get_mut(text).expect("inserted above");
         slots[case_sensitive as usize].get_or_insert_with(|| {
-            TermPattern::compile(text, case_sensitive).map(|compiled| (compiled.pattern.len(), compiled.warnings))
+            TermPattern::compile(text, case_sensitive)
+                .map(|compiled| (compiled.pattern.len(), compiled.warnings))
         })
     }
 }

@@ -53,8 +53,16 @@ pub(crate) fn find_windows(
         }
         // masks for first..(last + width), reusing those already known
         let region_end = count.min(last + width);
-        let known = if region.is_empty() || first < region_start { 0 } else { region.len().saturating_sub(first - region_start) };
-        let mut fresh: Vec<u64> = if known > 0 { region[first - region_start..].to_vec() } else { Vec::new() };
+        let known = if region.is_empty() || first < region_start {
+            0
+        } else {
+            region.len().saturating_sub(first - region_start)
+        };
+        let mut fresh: Vec<u64> = if known > 0 {
+            region[first - region_start..].to_vec()
+        } else {
+            Vec::new()
+        };
         fresh.extend((first + fresh.len()..region_end).map(|position| mask_of(position, scratch)));
         region = fresh;
         region_start = first;

@@ -103,7 +103,12 @@ impl<'a> NormalizedChars<'a> {
         while end < bytes.len() && bytes[end] < 0x80 {
             end += 1;
         }
-        if end > start && self.text[end..].chars().next().is_some_and(|next| !is_starter(next)) {
+        if end > start
+            && self.text[end..]
+                .chars()
+                .next()
+                .is_some_and(|next| !is_starter(next))
+        {
             end -= 1;
         }
         if end == start {
@@ -130,7 +135,12 @@ impl<'a> NormalizedChars<'a> {
         while ideograph_at(bytes, end).is_some() {
             end += 3;
         }
-        if end > start && self.text[end..].chars().next().is_some_and(|next| !is_starter(next)) {
+        if end > start
+            && self.text[end..]
+                .chars()
+                .next()
+                .is_some_and(|next| !is_starter(next))
+        {
             end -= 3;
         }
         if end == start {
@@ -219,7 +229,11 @@ impl Iterator for NormalizedChars<'_> {
                 let entry = crate::chars::bmp_entry(c);
                 if entry.nfkc_stable() {
                     self.index += 1;
-                    let c = if self.simplify { entry.simplified(c) } else { c };
+                    let c = if self.simplify {
+                        entry.simplified(c)
+                    } else {
+                        c
+                    };
                     return Some((c, index, index + 1));
                 }
             } else if is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes {
@@ -241,7 +255,11 @@ pub(crate) fn ideograph_at(bytes: &[u8], at: usize) -> Option<char> {
         return None;
     }
     let code = ((lead & 0x0F) as u32) << 12 | ((second & 0x3F) as u32) << 6 | (third & 0x3F) as u32;
-    if (0x4E00..=0x9FFF).contains(&code) { char::from_u32(code) } else { None }
+    if (0x4E00..=0x9FFF).contains(&code) {
+        char::from_u32(code)
+    } else {
+        None
+    }
 }
 
 /// Whether `c` starts a combining sequence (canonical combining class 0);

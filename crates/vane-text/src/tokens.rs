@@ -107,7 +107,9 @@ impl NormalizedText {
             if let Some((run, first_index)) = chars.take_ideograph_run() {
                 let bytes = run.as_bytes();
                 for (offset, at) in (0..bytes.len()).step_by(3).enumerate() {
-                    let Some(c) = ideograph_at(bytes, at) else { break };
+                    let Some(c) = ideograph_at(bytes, at) else {
+                        break;
+                    };
                     let simplified = to_simplified(c);
                     let (cased_start, folded_start) = (cased.len() as u32, folded.len() as u32);
                     cased.push(simplified);
@@ -216,7 +218,9 @@ fn first_char(bytes: &[u8]) -> Option<char> {
         0x00..=0x7F => lead,
         0xC0..=0xDF => (lead & 0x1F) << 6 | continuation(1)?,
         0xE0..=0xEF => (lead & 0x0F) << 12 | continuation(1)? << 6 | continuation(2)?,
-        _ => (lead & 0x07) << 18 | continuation(1)? << 12 | continuation(2)? << 6 | continuation(3)?,
+        _ => {
+            (lead & 0x07) << 18 | continuation(1)? << 12 | continuation(2)? << 6 | continuation(3)?
+        }
     };
     char::from_u32(code)
 }
@@ -261,7 +265,10 @@ mod tests {
     #[test]
     fn han_characters_decode_from_the_folded_text() {
         let text = NormalizedText::new("a輿情𠀀ご");
-        let chars: Vec<Option<char>> = text.tokens[1..].iter().map(|token| text.han_char(token)).collect();
+        let chars: Vec<Option<char>> = text.tokens[1..]
+            .iter()
+            .map(|token| text.han_char(token))
+            .collect();
         assert_eq!(chars, [Some('舆'), Some('情'), Some('𠀀'), Some('ご')]);
     }
 

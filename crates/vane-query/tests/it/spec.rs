@@ -276,6 +276,15 @@ fn slop_phrases_match_in_any_order_within_the_window() {
         &[("a b a", true), ("a b x", false), ("a x a b", true)],
     );
     check("\"a\"~4", &[("a", true), ("b", false)]);
+    // the specification's row: all of a b c within a window of 3 + 4 = 7
+    check(
+        "\"a b c\"~4",
+        &[
+            ("c x x x x b a", true),
+            ("c x x x x x b a", false),
+            ("a x x x x x x c b", false),
+        ],
+    );
 }
 
 // §7 Field operators
@@ -366,6 +375,12 @@ fn keyword_fields_compare_after_normalisation() {
         "author:\"人民日报\"",
         &[(by("人民日報"), true), (by("人民日报社"), false)],
     );
+    // the accent rule holds for keyword values too
+    check_documents(
+        "author:jose",
+        &[(by("José"), true), (by("Jose"), true), (by("Josep"), false)],
+    );
+    check_documents("author:josé", &[(by("JOSÉ"), true), (by("Jose"), false)]);
     check_documents(
         "author:xinhua",
         &[(by("XINHUA"), true), (by("xinhua net"), false)],

@@ -1,0 +1,296 @@
+//! The `vane` binary as a user runs it: exit codes, output shapes and the
+//! messages of every error a user can cause.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn vane(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vane"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("vane starts");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("stdin written");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("vane finishes")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A scratch folder with the given files.
+fn files(contents: &[(&str, &str)]) -> std::path::PathBuf {
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "vane-cli-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, content) in contents {
+        std::fs::write(dir.join(name), content).unwrap();
+    }
+    dir
+}
+
+const TOPICS: &str = r#"{"id": "safety", "query": "(小米 OR xiaomi) AND (召回 OR recall)"}
+{"id": "weibo", "query": "channel:weibo"}
+{"id": "brand", "query": "xiaomi OR 小米"}
+"#;
+
+#[test]
+fn check_prints_the_normalised_query_and_warnings() {
+    let output = vane(
+        &["query", "check", "（小米 OR xiaomi） -site:www.mi.com xi*"],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    let mut lines = stdout.lines();
+    assert_eq!(
+        lines.next(),
+        Some("(小米 OR xiaomi) AND NOT site:mi.com AND xi*")
+    );
+    assert!(
+        lines
+            .next()
+            .is_some_and(|line| line.starts_with("warning at column 35:")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn check_rejects_an_invalid_query_with_exit_code_2_and_the_column() {
+    let output = vane(&["query", "check", "a AND b OR c"], None);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.starts_with(
+            "error at column 9: AND and OR mixed without parentheses — write (a AND b) OR c"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("        ^"), "{stderr}");
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn match_prints_one_line_per_document_in_input_order() {
+    let dir = files(&[
+        ("topics.ndjson", TOPICS),
+        (
+            "docs.ndjson",
+            concat!(
+                r#"{"id": "d1", "title": "小米召回", "channel": "weibo"}"#,
+                "\n\n",
+                r#"{"id": 2, "body": "nothing here", "url": "https://weibo.com/x"}"#,
+                "\n",
+                r#"{"id": "d3", "body": "Xiaomi issues a recall"}"#,
+                "\n"
+            ),
+        ),
+    ]);
+    let output = vane(
+        &[
+            "query",
+            "match",
+            "--topics",
+            dir.join("topics.ndjson").to_str().unwrap(),
+            "--docs",
+            dir.join("docs.ndjson").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stdout),
+        concat!(
+            r#"{"id":"d1","topics":["safety","weibo","brand"]}"#,
+            "\n",
+            r#"{"id":"2","topics":[]}"#,
+            "\n",
+            r#"{"id":"d3","topics":["safety","brand"]}"#,
+            "\n"
+        )
+    );
+}
+
+#[test]
+fn match_reads_standard_input_and_explains_hits() {
+    let dir = files(&[("topics.ndjson", TOPICS)]);
+    let output = vane(
+        &[
+            "query",
+            "match",
+            "--topics",
+            dir.join("topics.ndjson").to_str().unwrap(),
+            "--explain",
+        ],
+        Some(r#"{"id": "d1", "title": "輿情：小米召回"}"#),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let line: serde_json::Value = serde_json::from_str(text(&output.stdout).trim()).unwrap();
+    assert_eq!(line["topics"], serde_json::json!(["safety", "brand"]));
+    assert_eq!(
+        line["hits"]["safety"],
+        serde_json::json!([
+            {"field": "title", "start": 3, "end": 5, "text": "小米"},
+            {"field": "title", "start": 5, "end": 7, "text": "召回"}
+        ])
+    );
+}
+
+#[test]
+fn an_invalid_topic_names_the_topic_and_column_and_matches_nothing() {
+    let dir = files(&[
+        (
+            "topics.ndjson",
+            "{\"id\": \"ok\", \"query\": \"xiaomi\"}\n{\"id\": \"broken\", \"query\": \"xiaomi AND\"}\n",
+        ),
+        ("docs.ndjson", "{\"id\": \"d1\", \"body\": \"xiaomi\"}\n"),
+    ]);
+    let output = vane(
+        &[
+            "query",
+            "match",
+            "--topics",
+            dir.join("topics.ndjson").to_str().unwrap(),
+            "--docs",
+            dir.join("docs.ndjson").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("line 2: topic broken: error at column 8"),
+        "{stderr}"
+    );
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn malformed_topics_files_are_reported_with_their_line() {
+    let dir = files(&[
+        (
+            "topics.ndjson",
+            "{\"id\": \"a\", \"query\": \"x\"}\n{\"id\": \"a\", \"query\": \"y\"}\n",
+        ),
+        ("bad.ndjson", "not json\n"),
+    ]);
+    let output = vane(
+        &[
+            "query",
+            "match",
+            "--topics",
+            dir.join("topics.ndjson").to_str().unwrap(),
+        ],
+        Some(""),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("line 2: topic id a appears twice"),
+        "{}",
+        text(&output.stderr)
+    );
+    let output = vane(
+        &[
+            "query",
+            "match",
+            "--topics",
+            dir.join("bad.ndjson").to_str().unwrap(),
+        ],
+        Some(""),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("line 1: not a topic"),
+        "{}",
+        text(&output.stderr)
+    );
+    let output = vane(
+        &[
+            "query",
+            "match",
+            "--topics",
+            dir.join("missing.ndjson").to_str().unwrap(),
+        ],
+        Some(""),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("cannot read topics file"),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
+#[test]
+fn a_malformed_document_stops_the_run_at_its_line_unless_skipped() {
+    let dir = files(&[("topics.ndjson", TOPICS)]);
+    let docs = "{\"id\": \"d1\", \"body\": \"xiaomi\"}\n{\"id\": \"d2\", \"followers\": -5}\n{\"body\": \"no id\"}\n{\"id\": \"d4\", \"body\": \"小米\"}\n";
+    let topics = dir.join("topics.ndjson");
+    let output = vane(
+        &["query", "match", "--topics", topics.to_str().unwrap()],
+        Some(docs),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("standard input line 2: malformed document"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert_eq!(
+        text(&output.stdout),
+        "{\"id\":\"d1\",\"topics\":[\"brand\"]}\n"
+    );
+
+    let output = vane(
+        &[
+            "query",
+            "match",
+            "--topics",
+            topics.to_str().unwrap(),
+            "--skip-bad",
+        ],
+        Some(docs),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr)
+            .contains("skipped 2 malformed document line(s) in standard input; first at line 2"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert_eq!(text(&output.stdout).lines().count(), 2);
+}
+
+#[test]
+fn an_unknown_channel_in_a_document_is_a_malformed_line() {
+    let dir = files(&[("topics.ndjson", TOPICS)]);
+    let output = vane(
+        &[
+            "query",
+            "match",
+            "--topics",
+            dir.join("topics.ndjson").to_str().unwrap(),
+        ],
+        Some("{\"id\": \"d1\", \"channel\": \"myspace\"}\n"),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        text(&output.stderr).contains("line 1"),
+        "{}",
+        text(&output.stderr)
+    );
+}
