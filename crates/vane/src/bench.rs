@@ -197,6 +197,34 @@ fn bench_match(
     }
     ensure!(raw_found > 0, "the raw scan found nothing");
 
+    // where a document's time goes: decoding its JSON line, normalising it,
+    // then presearch and verification (the rest of the matcher's time)
+    let lines: Vec<String> = documents
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<Result<_, _>>()?;
+    let mut decode_times = Vec::new();
+    let mut normalise_times = Vec::new();
+    for _ in 0..rounds {
+        let started = Instant::now();
+        for line in &lines {
+            std::hint::black_box(serde_json::from_str::<Document>(line)?);
+        }
+        decode_times.push(started.elapsed());
+        let started = Instant::now();
+        for document in &documents {
+            prepared.reset(document);
+        }
+        normalise_times.push(started.elapsed());
+    }
+    let micros = |elapsed: Duration| elapsed.as_secs_f64() * 1e6 / document_count as f64;
+    let normalise = micros(median(normalise_times));
+    println!(
+        "time per document: decode JSON {:.1} µs, normalise {normalise:.1} µs, presearch and verify {:.1} µs",
+        micros(median(decode_times)),
+        micros(median(percolator_times.clone())) - normalise
+    );
+
     let report = |name: &str, elapsed: Duration, result: String| {
         let seconds = elapsed.as_secs_f64();
         println!(
