@@ -27,6 +27,9 @@ pub struct Token {
     pub kind: TokenKind,
     /// Nothing (not even a space) stands between the previous token and this one.
     pub joined: bool,
+    /// The character of a Han/kana token (folding leaves those alone);
+    /// `'\0'` for a word. Kept here so that lookups need not decode it.
+    pub character: char,
 }
 
 /// A text after normalisation: the text in two forms and its tokens.
@@ -97,6 +100,7 @@ impl NormalizedText {
                             char_end: first_index + end,
                             kind: TokenKind::Word,
                             joined: previous_was_token,
+                            character: '\0',
                         });
                     }
                     in_word = true;
@@ -124,6 +128,7 @@ impl NormalizedText {
                         char_end: char_start + 1,
                         kind: TokenKind::Han,
                         joined: previous_was_token,
+                        character: simplified,
                     });
                     previous_was_token = true;
                 }
@@ -148,6 +153,7 @@ impl NormalizedText {
                         char_end: source_end,
                         kind: TokenKind::Han,
                         joined: previous_was_token,
+                        character: c,
                     });
                     in_word = false;
                     previous_was_token = true;
@@ -168,6 +174,7 @@ impl NormalizedText {
                             char_end: source_end,
                             kind: TokenKind::Word,
                             joined: previous_was_token,
+                            character: '\0',
                         });
                         in_word = true;
                     }
@@ -187,10 +194,10 @@ impl NormalizedText {
         &self.folded[token.folded_start as usize..token.folded_end as usize]
     }
 
-    /// The character of a Han/kana token (its folded form is one character).
+    /// The character of a Han/kana token; `None` for a word.
     #[inline]
     pub fn han_char(&self, token: &Token) -> Option<char> {
-        first_char(&self.folded.as_bytes()[token.folded_start as usize..])
+        (token.kind == TokenKind::Han).then_some(token.character)
     }
 
     /// The cased form of a token.
@@ -206,23 +213,6 @@ impl NormalizedText {
             .map(|token| self.folded_token(token))
             .collect()
     }
-}
-
-/// Decodes the first character of UTF-8 bytes that start on a character
-/// boundary, without re-checking the whole slice.
-#[inline]
-fn first_char(bytes: &[u8]) -> Option<char> {
-    let lead = *bytes.first()? as u32;
-    let continuation = |index: usize| bytes.get(index).map(|&byte| (byte & 0x3F) as u32);
-    let code = match lead {
-        0x00..=0x7F => lead,
-        0xC0..=0xDF => (lead & 0x1F) << 6 | continuation(1)?,
-        0xE0..=0xEF => (lead & 0x0F) << 12 | continuation(1)? << 6 | continuation(2)?,
-        _ => {
-            (lead & 0x07) << 18 | continuation(1)? << 12 | continuation(2)? << 6 | continuation(3)?
-        }
-    };
-    char::from_u32(code)
 }
 
 #[cfg(test)]
