@@ -65,7 +65,13 @@ fn same_shape(a: &Expr, b: &Expr) -> bool {
 pub(crate) fn lint(expr: &Expr, warnings: &mut Vec<LexWarning>) {
     match &expr.kind {
         ExprKind::Term(term) => {
-            if term.slop.is_none() && STOP_WORDS.contains(&term.text.trim().to_lowercase().as_str())
+            let written = term.text.trim();
+            // stop words are at most five bytes long; most terms are skipped at once
+            if term.slop.is_none()
+                && written.len() <= 6
+                && STOP_WORDS
+                    .iter()
+                    .any(|stop_word| stop_word.eq_ignore_ascii_case(written))
             {
                 warnings.push(LexWarning {
                     offset: expr.span.start,

@@ -140,13 +140,26 @@ fn a_changed_topic_keeps_its_place_in_the_output() {
 
 #[test]
 fn retuning_by_observed_frequencies_changes_no_result() {
-    let topics: Vec<(String, String)> = (0..600).map(|index| (format!("t{index}"), topic_text(index))).collect();
-    let build = || Percolator::build(topics.iter().map(|(id, text)| (TopicId::new(id.clone()), text.as_str()))).unwrap();
+    let topics: Vec<(String, String)> = (0..600)
+        .map(|index| (format!("t{index}"), topic_text(index)))
+        .collect();
+    let build = || {
+        Percolator::build(
+            topics
+                .iter()
+                .map(|(id, text)| (TopicId::new(id.clone()), text.as_str())),
+        )
+        .unwrap()
+    };
     let documents = documents();
     let mut tuned = build();
     let mut scratch = MatchScratch::default();
     assert!(!tuned.retune(&scratch), "no statistics yet");
-    for document in documents.iter().cycle().take(vane_query::MIN_DOCUMENTS_TO_RETUNE as usize) {
+    for document in documents
+        .iter()
+        .cycle()
+        .take(vane_query::MIN_DOCUMENTS_TO_RETUNE as usize)
+    {
         tuned.percolate(&PreparedDocument::new(document), &mut scratch, false);
     }
     assert!(tuned.retune(&scratch));
