@@ -90,50 +90,37 @@ impl<'a> NormalizedChars<'a> {
 
     /// The next run of ASCII characters, all of which are their own
     /// normal form, with the character offset of its start: the tokeniser
-    /// handles such runs a byte at a time. A last character that a
-    /// combining mark follows is left to [`Iterator::next`].
+    /// handles such runs a byte at a time.
     #[inline]
     pub(crate) fn take_ascii_run(&mut self) -> Option<(&'a str, u32)> {
-        if self.pending_at < self.pending.len() {
-            return None;
-        }
-        let bytes = self.text.as_bytes();
-        let start = self.at;
-        let mut end = start;
-        while end < bytes.len() && bytes[end] < 0x80 {
-            end += 1;
-        }
-        if end > start
-            && self.text[end..]
-                .chars()
-                .next()
-                .is_some_and(|next| !is_starter(next))
-        {
-            end -= 1;
-        }
-        if end == start {
-            return None;
-        }
-        let index = self.index;
-        self.at = end;
-        self.index += (end - start) as u32;
-        Some((&self.text[start..end], index))
+        self.take_run(1, |bytes, at| bytes[at] < 0x80)
     }
 
     /// The next run of CJK ideographs (U+4E00–U+9FFF), which NFKC leaves
     /// alone, as written (before Traditional→Simplified folding), with the
-    /// character offset of its start. A last character that a combining
-    /// mark follows is left to [`Iterator::next`].
+    /// character offset of its start.
     #[inline]
     pub(crate) fn take_ideograph_run(&mut self) -> Option<(&'a str, u32)> {
+        self.take_run(3, |bytes, at| ideograph_at(bytes, at).is_some())
+    }
+
+    /// The longest run of characters of `width` bytes each that `member`
+    /// accepts, starting here. A last character that a combining mark
+    /// follows is left to [`Iterator::next`], which composes them.
+    #[inline]
+    fn take_run(
+        &mut self,
+        width: usize,
+        member: impl Fn(&[u8], usize) -> bool,
+    ) -> Option<(&'a str, u32)> {
         if self.pending_at < self.pending.len() {
             return None;
         }
         let bytes = self.text.as_bytes();
         let start = self.at;
         let mut end = start;
-        while ideograph_at(bytes, end).is_some() {
-            end += 3;
+        while end < bytes.len() && member(bytes, end) {
+            end += width;
         }
         if end > start
             && self.text[end..]
@@ -141,14 +128,14 @@ impl<'a> NormalizedChars<'a> {
                 .next()
                 .is_some_and(|next| !is_starter(next))
         {
-            end -= 3;
+            end -= width;
         }
         if end == start {
             return None;
         }
         let index = self.index;
         self.at = end;
-        self.index += ((end - start) / 3) as u32;
+        self.index += ((end - start) / width) as u32;
         Some((&self.text[start..end], index))
     }
 

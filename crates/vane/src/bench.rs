@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result, ensure};
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use vane_model::{Document, TopicId};
 use vane_query::{MatchScratch, Percolator, PreparedDocument, Query};
 
@@ -24,60 +24,49 @@ pub(crate) enum BenchCommand {
     /// Match generated topics against ~2 KB real-text documents, beside a
     /// raw Aho-Corasick scan of the same literals.
     Match {
-        #[arg(long, default_value_t = 10_000)]
-        topics: usize,
-        #[arg(long, default_value_t = 20_000)]
-        documents: usize,
-        /// The shared data folder holding news/zh and news/en.
-        #[arg(long, default_value = "../shared/data")]
-        data: PathBuf,
-        #[arg(long, default_value_t = 2026)]
-        seed: u64,
+        #[command(flatten)]
+        material: Material,
         /// Measured rounds; the median is reported.
         #[arg(long, default_value_t = 3)]
         rounds: usize,
     },
     /// Write generated topics.ndjson and docs.ndjson into a folder.
     Generate {
-        #[arg(long, default_value_t = 10_000)]
-        topics: usize,
-        #[arg(long, default_value_t = 20_000)]
-        documents: usize,
-        #[arg(long, default_value = "../shared/data")]
-        data: PathBuf,
-        #[arg(long, default_value_t = 2026)]
-        seed: u64,
+        #[command(flatten)]
+        material: Material,
         #[arg(long)]
         out: PathBuf,
     },
 }
 
+/// What to generate the benchmark material from, and how much of it.
+#[derive(Debug, Args)]
+pub(crate) struct Material {
+    #[arg(long, default_value_t = 10_000)]
+    topics: usize,
+    #[arg(long, default_value_t = 20_000)]
+    documents: usize,
+    /// The shared data folder holding news/zh and news/en.
+    #[arg(long, default_value = "../shared/data")]
+    data: PathBuf,
+    #[arg(long, default_value_t = 2026)]
+    seed: u64,
+}
+
 pub(crate) fn run(command: BenchCommand) -> Result<()> {
     match command {
-        BenchCommand::Match {
-            topics,
-            documents,
-            data,
-            seed,
-            rounds,
-        } => bench_match(topics, documents, &data, seed, rounds.max(1)),
-        BenchCommand::Generate {
-            topics,
-            documents,
-            data,
-            seed,
-            out,
-        } => generate(topics, documents, &data, seed, &out),
+        BenchCommand::Match { material, rounds } => bench_match(&material, rounds.max(1)),
+        BenchCommand::Generate { material, out } => generate(&material, &out),
     }
 }
 
-fn generate(
-    topic_count: usize,
-    document_count: usize,
-    data: &std::path::Path,
-    seed: u64,
-    out: &std::path::Path,
-) -> Result<()> {
+fn generate(material: &Material, out: &std::path::Path) -> Result<()> {
+    let Material {
+        topics: topic_count,
+        documents: document_count,
+        ref data,
+        seed,
+    } = *material;
     let corpus = Corpus::load(data)?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let mut topics_file = std::io::BufWriter::new(
@@ -114,13 +103,13 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
-fn bench_match(
-    topic_count: usize,
-    document_count: usize,
-    data: &std::path::Path,
-    seed: u64,
-    rounds: usize,
-) -> Result<()> {
+fn bench_match(material: &Material, rounds: usize) -> Result<()> {
+    let Material {
+        topics: topic_count,
+        documents: document_count,
+        ref data,
+        seed,
+    } = *material;
     let corpus = Corpus::load(data)?;
     let topics = corpus::topics(&corpus, topic_count, seed);
     let documents = corpus::documents(&corpus, document_count, seed);
