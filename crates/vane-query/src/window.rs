@@ -25,8 +25,10 @@ pub(crate) fn find_windows(
     if length == 0 || length > MAX_WINDOW_TOKENS || text.tokens.len() < length {
         return;
     }
-    let width = length + slop as usize;
     let count = text.tokens.len();
+    // a window wider than the field is the field: capping keeps a huge `~n`
+    // from asking for memory it cannot use
+    let width = (length + slop as usize).min(count);
     // which pattern tokens each token matches, for the positions around
     // the current anchor only (`region_start..`): a document-sized table
     // would cost more to clear than the windows cost to check

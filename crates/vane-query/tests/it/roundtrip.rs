@@ -202,3 +202,36 @@ proptest! {
         prop_assert_eq!(parsed.normalized(), printed);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 5000, ..ProptestConfig::default() })]
+
+    /// Any text at all is either a query or an error with a column inside
+    /// it; never a panic. An accepted query's normalised form is accepted
+    /// again and means the same tree.
+    #[test]
+    fn any_text_parses_or_fails_cleanly(text in "[a-zA-Z0-9 ()\"“”{}<>:*?~/\\[\\]\\-.,_小米輿情ＡＢ（）é\u{301}]{0,40}") {
+        match Query::parse(&text) {
+            Ok(query) => {
+                let again = Query::parse(&query.normalized()).map_err(|error| TestCaseError::fail(format!("{text:?} → {}: {error}", query.normalized())))?;
+                prop_assert_eq!(again.expr().without_spans(), query.expr().without_spans());
+                // and it can be matched, with and without hits
+                let percolator = vane_query::Percolator::from_queries([(vane_model::TopicId::new("t"), query)]);
+                let document = vane_model::Document {
+                    title: "小米 輿情 ab".to_string(),
+                    body: "xiaomi a b c 小米 cafe\u{301} A-B (x) 12:30".to_string(),
+                    ..crate::body("")
+                };
+                let prepared = vane_query::PreparedDocument::new(&document);
+                let mut scratch = vane_query::MatchScratch::default();
+                let plain = percolator.percolate(&prepared, &mut scratch, false).len();
+                prop_assert_eq!(plain, percolator.percolate(&prepared, &mut scratch, true).len());
+                prop_assert_eq!(plain == 1, crate::naive::hits(again.expr(), &prepared).is_some());
+            }
+            Err(error) => {
+                prop_assert!(error.column >= 1 && error.column <= text.chars().count() + 1, "{:?}: {}", text, error);
+                prop_assert!(error.byte_offset <= text.len());
+            }
+        }
+    }
+}
