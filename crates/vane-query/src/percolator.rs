@@ -91,7 +91,9 @@ pub const MIN_DOCUMENTS_TO_RETUNE: u64 = 500;
 pub struct MatchScratch {
     generation: u32,
     anchor_hits: Vec<AnchorHit>,
-    candidate_stamp: Vec<u32>,
+    /// One bit per topic slot: set bits are this document's candidates,
+    /// read back in slot order (the output order) without sorting.
+    candidate_bits: Vec<u64>,
     candidates: Vec<u32>,
     term_stamp: Vec<u32>,
     term_ranges: Vec<(u32, u32)>,
@@ -443,15 +445,13 @@ impl Percolator {
         scratch.generation = scratch.generation.wrapping_add(1);
         if scratch.generation == 0 {
             scratch.term_stamp.iter_mut().for_each(|stamp| *stamp = 0);
-            scratch
-                .candidate_stamp
-                .iter_mut()
-                .for_each(|stamp| *stamp = 0);
             scratch.generation = 1;
         }
         scratch.term_stamp.resize(self.tables.terms.len(), 0);
         scratch.term_ranges.resize(self.tables.terms.len(), (0, 0));
-        scratch.candidate_stamp.resize(self.topics.len(), 0);
+        scratch
+            .candidate_bits
+            .resize(self.topics.len().div_ceil(64), 0);
         scratch
             .anchor_present
             .resize(self.tables.anchors.len().div_ceil(64), 0);
@@ -477,23 +477,16 @@ impl Percolator {
             );
         }
         scratch.anchor_hits.sort_unstable();
-        let generation = scratch.generation;
         let MatchScratch {
             anchor_hits,
-            candidate_stamp,
+            candidate_bits,
             candidates,
             meta_keys,
             anchor_present,
             anchor_documents,
             ..
         } = scratch;
-        let mut mark = |slot: u32| {
-            let stamp = &mut candidate_stamp[slot as usize];
-            if *stamp != generation {
-                *stamp = generation;
-                candidates.push(slot);
-            }
-        };
+        let mut mark = |slot: u32| candidate_bits[slot as usize / 64] |= 1 << (slot % 64);
         let mut previous = None;
         for hit in anchor_hits.iter() {
             if previous != Some(hit.anchor()) {
@@ -514,7 +507,14 @@ impl Percolator {
             }
         }
         self.always.iter().for_each(|&slot| mark(slot));
-        candidates.sort_unstable();
+        // read the bits back in slot order, clearing them for the next document
+        for (word_index, word) in candidate_bits.iter_mut().enumerate() {
+            let mut bits = std::mem::take(word);
+            while bits != 0 {
+                candidates.push(word_index as u32 * 64 + bits.trailing_zeros());
+                bits &= bits - 1;
+            }
+        }
     }
 
     fn evaluate(
