@@ -179,6 +179,23 @@ fn an_invalid_topic_names_the_topic_and_column_and_matches_nothing() {
     assert!(output.stdout.is_empty());
 }
 
+/// Runs `vane query match` with a topics file and standard input.
+fn match_topics(topics: &std::path::Path, stdin: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["query", "match", "--topics", topics.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    vane(&args, Some(stdin))
+}
+
+/// Asserts the exit code and a piece of the message on standard error.
+fn assert_fails(output: &Output, code: i32, message: &str) {
+    assert_eq!(output.status.code(), Some(code), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains(message),
+        "{}",
+        text(&output.stderr)
+    );
+}
+
 #[test]
 fn malformed_topics_files_are_reported_with_their_line() {
     let dir = files(&[
@@ -188,51 +205,12 @@ fn malformed_topics_files_are_reported_with_their_line() {
         ),
         ("bad.ndjson", "not json\n"),
     ]);
-    let output = vane(
-        &[
-            "query",
-            "match",
-            "--topics",
-            dir.join("topics.ndjson").to_str().unwrap(),
-        ],
-        Some(""),
-    );
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        text(&output.stderr).contains("line 2: topic id a appears twice"),
-        "{}",
-        text(&output.stderr)
-    );
-    let output = vane(
-        &[
-            "query",
-            "match",
-            "--topics",
-            dir.join("bad.ndjson").to_str().unwrap(),
-        ],
-        Some(""),
-    );
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        text(&output.stderr).contains("line 1: not a topic"),
-        "{}",
-        text(&output.stderr)
-    );
-    let output = vane(
-        &[
-            "query",
-            "match",
-            "--topics",
-            dir.join("missing.ndjson").to_str().unwrap(),
-        ],
-        Some(""),
-    );
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        text(&output.stderr).contains("cannot read topics file"),
-        "{}",
-        text(&output.stderr)
-    );
+    let duplicate = match_topics(&dir.join("topics.ndjson"), "", &[]);
+    assert_fails(&duplicate, 2, "line 2: topic id a appears twice");
+    let malformed = match_topics(&dir.join("bad.ndjson"), "", &[]);
+    assert_fails(&malformed, 2, "line 1: not a topic");
+    let missing = match_topics(&dir.join("missing.ndjson"), "", &[]);
+    assert_fails(&missing, 1, "cannot read topics file");
 }
 
 #[test]
@@ -240,39 +218,20 @@ fn a_malformed_document_stops_the_run_at_its_line_unless_skipped() {
     let dir = files(&[("topics.ndjson", TOPICS)]);
     let docs = "{\"id\": \"d1\", \"body\": \"xiaomi\"}\n{\"id\": \"d2\", \"followers\": -5}\n{\"body\": \"no id\"}\n{\"id\": \"d4\", \"body\": \"小米\"}\n";
     let topics = dir.join("topics.ndjson");
-    let output = vane(
-        &["query", "match", "--topics", topics.to_str().unwrap()],
-        Some(docs),
-    );
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        text(&output.stderr).contains("standard input line 2: malformed document"),
-        "{}",
-        text(&output.stderr)
-    );
+    let stopped = match_topics(&topics, docs, &[]);
+    assert_fails(&stopped, 1, "standard input line 2: malformed document");
     assert_eq!(
-        text(&output.stdout),
+        text(&stopped.stdout),
         "{\"id\":\"d1\",\"topics\":[\"brand\"]}\n"
     );
 
-    let output = vane(
-        &[
-            "query",
-            "match",
-            "--topics",
-            topics.to_str().unwrap(),
-            "--skip-bad",
-        ],
-        Some(docs),
+    let skipped = match_topics(&topics, docs, &["--skip-bad"]);
+    assert_fails(
+        &skipped,
+        0,
+        "skipped 2 malformed document line(s) in standard input; first at line 2",
     );
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
-    assert!(
-        text(&output.stderr)
-            .contains("skipped 2 malformed document line(s) in standard input; first at line 2"),
-        "{}",
-        text(&output.stderr)
-    );
-    assert_eq!(text(&output.stdout).lines().count(), 2);
+    assert_eq!(text(&skipped.stdout).lines().count(), 2);
 }
 
 #[test]
