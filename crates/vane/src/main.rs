@@ -7,6 +7,7 @@
 mod bench;
 mod corpus;
 mod query;
+mod sentiment;
 
 use std::process::ExitCode;
 
@@ -33,6 +34,9 @@ enum Command {
     /// Check monitoring queries and match documents against topics.
     #[command(subcommand)]
     Query(query::QueryCommand),
+    /// Train, evaluate and apply the sentiment models.
+    #[command(subcommand)]
+    Sentiment(sentiment::SentimentCommand),
     /// Measure throughput against named peers in the same run.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -67,6 +71,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Query(command) => query::run(command),
         Command::Bench(command) => bench::run(command),
+        Command::Sentiment(command) => sentiment::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

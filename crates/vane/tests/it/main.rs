@@ -253,3 +253,69 @@ fn an_unknown_channel_in_a_document_is_a_malformed_line() {
         text(&output.stderr)
     );
 }
+
+#[test]
+fn sentiment_score_prints_one_json_object_per_line() {
+    let output = vane(
+        &["sentiment", "score"],
+        Some(
+            "质量太差了，不推荐购买。\nThe staff were friendly and the room was spotless. Loved it!\n",
+        ),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let lines: Vec<serde_json::Value> = text(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["label"], "negative");
+    assert_eq!(lines[0]["lang"], "zh");
+    assert_eq!(lines[1]["label"], "positive");
+    assert_eq!(lines[1]["lang"], "en");
+    for line in &lines {
+        let score = line["score"].as_f64().unwrap();
+        let confidence = line["confidence"].as_f64().unwrap();
+        assert!(
+            (-1.0..=1.0).contains(&score) && (0.0..=1.0).contains(&confidence),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn sentiment_errors_say_what_and_where() {
+    assert_fails(
+        &vane(&["sentiment", "score", "--lang", "fr"], Some("x")),
+        2,
+        "use zh, en or auto",
+    );
+    let dir = files(&[
+        ("bad.tsv", "label\ttext\n1\tgood\nmaybe\tbad\n"),
+        ("headless.tsv", "1\tgood\n"),
+    ]);
+    let bad = vane(
+        &[
+            "sentiment",
+            "eval",
+            "--all",
+            "--data",
+            dir.join("bad.tsv").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_fails(&bad, 2, "line 3: label `maybe` is not 0 or 1");
+    let headless = vane(
+        &[
+            "sentiment",
+            "eval",
+            "--data",
+            dir.join("headless.tsv").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_fails(
+        &headless,
+        2,
+        "line 1: expected a header with `label` and `text` columns",
+    );
+}

@@ -1,0 +1,205 @@
+//! A trained model and its file format. A model is two linear parts over
+//! the same hashed features: *polarity* (positive vs negative) and
+//! *objectivity* (factual news vs opinion), each with a Platt calibration.
+//! A text is neutral when its polarity is weak for how factual it reads:
+//! the neutral band widens from `neutral_band` for plain opinion to
+//! `objective_band` for plainly factual text, so a news paragraph must be
+//! clearly charged (an accident, a recall) to leave neutral.
+
+use crate::features::extract;
+use crate::{Label, Language, Sentiment};
+
+const MAGIC: &[u8; 8] = b"VANESNT2";
+
+/// The value of each present feature: 1/√n for n features.
+pub(crate) fn length_norm(features: usize) -> f32 {
+    1.0 / (features.max(1) as f32).sqrt()
+}
+
+/// Weights over 2^bits hashed features and a calibration of the margin.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LinearPart {
+    pub(crate) bits: u32,
+    pub(crate) weights: Vec<f32>,
+    /// Platt scaling: P = σ(scale · margin + shift).
+    pub(crate) scale: f32,
+    pub(crate) shift: f32,
+}
+
+impl LinearPart {
+    /// The margin of a text's features (full 32-bit hashes, masked here),
+    /// length-normalised.
+    pub(crate) fn margin(&self, features: &[u32]) -> f32 {
+        let mask = (1u32 << self.bits) - 1;
+        let sum: f32 = features
+            .iter()
+            .map(|&feature| self.weights[(feature & mask) as usize])
+            .sum();
+        sum * length_norm(features.len())
+    }
+
+    pub(crate) fn probability(&self, margin: f32) -> f32 {
+        1.0 / (1.0 + (-(self.scale * margin + self.shift)).exp())
+    }
+
+    /// Weights quantised to `i16` with one scale: half the size of `f32`,
+    /// and far below the models' own error.
+    fn write(&self, bytes: &mut Vec<u8>) {
+        let largest = self
+            .weights
+            .iter()
+            .fold(0f32, |largest, weight| largest.max(weight.abs()));
+        let step = if largest > 0.0 {
+            largest / i16::MAX as f32
+        } else {
+            1.0
+        };
+        bytes.extend_from_slice(&self.bits.to_le_bytes());
+        for value in [self.scale, self.shift, step] {
+            bytes.extend_from_slice(&value.to_le_bytes());
+        }
+        for weight in &self.weights {
+            bytes.extend_from_slice(&((weight / step).round() as i16).to_le_bytes());
+        }
+    }
+
+    fn read(bytes: &[u8]) -> Result<(LinearPart, &[u8]), ModelError> {
+        let header = bytes.get(..16).ok_or(ModelError::BadLength)?;
+        let word = |at: usize| [header[at], header[at + 1], header[at + 2], header[at + 3]];
+        let bits = u32::from_le_bytes(word(0));
+        if bits == 0 || bits > 26 {
+            return Err(ModelError::BadLength);
+        }
+        let (scale, shift, step) = (
+            f32::from_le_bytes(word(4)),
+            f32::from_le_bytes(word(8)),
+            f32::from_le_bytes(word(12)),
+        );
+        let length = (1usize << bits) * 2;
+        let body = bytes.get(16..16 + length).ok_or(ModelError::BadLength)?;
+        let weights = body
+            .chunks_exact(2)
+            .map(|pair| i16::from_le_bytes([pair[0], pair[1]]) as f32 * step)
+            .collect();
+        Ok((
+            LinearPart {
+                bits,
+                weights,
+                scale,
+                shift,
+            },
+            &bytes[16 + length..],
+        ))
+    }
+
+    /// The part as it will be after writing and reading (quantised), so that
+    /// the band is chosen on the weights that are shipped.
+    pub(crate) fn quantised(&self) -> LinearPart {
+        let mut bytes = Vec::new();
+        self.write(&mut bytes);
+        LinearPart::read(&bytes).expect("written just now").0
+    }
+}
+
+/// A sentiment model of one language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentimentModel {
+    pub(crate) language: Language,
+    pub(crate) polarity: LinearPart,
+    pub(crate) objectivity: LinearPart,
+    /// |score| below this is neutral for plain opinion.
+    pub(crate) neutral_band: f32,
+    /// … and below this for plainly factual text.
+    pub(crate) objective_band: f32,
+}
+
+/// A model file that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ModelError {
+    #[error("not a Vane sentiment model (bad header)")]
+    BadHeader,
+    #[error("the model file is truncated or has trailing bytes")]
+    BadLength,
+    #[error("unknown language code `{0}` in the model file")]
+    BadLanguage(String),
+}
+
+impl SentimentModel {
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    /// The neutral band for plain opinion and for plainly factual text.
+    pub fn neutral_bands(&self) -> (f32, f32) {
+        (self.neutral_band, self.objective_band)
+    }
+
+    /// Scores one text.
+    pub fn score(&self, text: &str) -> Sentiment {
+        let mut features = Vec::new();
+        extract(self.language, text, &mut features);
+        self.sentiment(&features)
+    }
+
+    pub(crate) fn sentiment(&self, features: &[u32]) -> Sentiment {
+        let probability = self.polarity.probability(self.polarity.margin(features));
+        let objectivity = self
+            .objectivity
+            .probability(self.objectivity.margin(features));
+        let score = (2.0 * probability - 1.0).clamp(-1.0, 1.0);
+        let band =
+            self.neutral_band + objectivity * (self.objective_band - self.neutral_band).max(0.0);
+        let (label, confidence) = if score.abs() < band {
+            // the nearer the middle, the surer it is neutral
+            (
+                Label::Neutral,
+                1.0 - score.abs() / band.max(f32::EPSILON) * 0.5,
+            )
+        } else if score > 0.0 {
+            (Label::Positive, probability)
+        } else {
+            (Label::Negative, 1.0 - probability)
+        };
+        Sentiment {
+            label,
+            score,
+            confidence,
+            language: self.language,
+        }
+    }
+
+    /// The file form: header, language, the two bands, then each part.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(self.language.code().as_bytes());
+        bytes.extend_from_slice(&self.neutral_band.to_le_bytes());
+        bytes.extend_from_slice(&self.objective_band.to_le_bytes());
+        self.polarity.write(&mut bytes);
+        self.objectivity.write(&mut bytes);
+        bytes
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<SentimentModel, ModelError> {
+        let header = bytes.get(..18).ok_or(ModelError::BadLength)?;
+        if &header[..8] != MAGIC {
+            return Err(ModelError::BadHeader);
+        }
+        let code = String::from_utf8_lossy(&header[8..10]).into_owned();
+        let language = Language::from_code(&code).ok_or(ModelError::BadLanguage(code))?;
+        let neutral_band = f32::from_le_bytes([header[10], header[11], header[12], header[13]]);
+        let objective_band = f32::from_le_bytes([header[14], header[15], header[16], header[17]]);
+        let (polarity, rest) = LinearPart::read(&bytes[18..])?;
+        let (objectivity, rest) = LinearPart::read(rest)?;
+        if !rest.is_empty() {
+            return Err(ModelError::BadLength);
+        }
+        Ok(SentimentModel {
+            language,
+            polarity,
+            objectivity,
+            neutral_band,
+            objective_band,
+        })
+    }
+}

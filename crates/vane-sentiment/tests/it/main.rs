@@ -1,0 +1,158 @@
+//! The sentiment models: accuracy on the validation split the committed
+//! models never saw, behaviour on plain examples, determinism of training,
+//! and the model file format.
+
+use vane_sentiment::{
+    Example, Label, Language, SentimentModel, TrainingConfig, embedded, score, split, train,
+};
+
+fn data(path: &str) -> std::path::PathBuf {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(path);
+    assert!(
+        path.exists(),
+        "the sentiment tests read {}; it is missing",
+        path.display()
+    );
+    path
+}
+
+/// Reads a labelled TSV file of `../shared/data/sentiment`.
+fn examples(path: &str) -> Vec<Example> {
+    let text = std::fs::read_to_string(data(path)).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let at = |name: &str| header.iter().position(|column| *column == name);
+    let (label, text_at, source) = (at("label").unwrap(), at("text").unwrap(), at("source"));
+    lines
+        .map(|line| {
+            let fields: Vec<&str> = line.splitn(header.len(), '\t').collect();
+            Example {
+                text: fields[text_at].to_string(),
+                positive: fields[label] == "1",
+                source: source.map_or_else(String::new, |at| fields[at].to_string()),
+            }
+        })
+        .collect()
+}
+
+fn validation_accuracy(path: &str, language: Language) -> f64 {
+    let validation = split(examples(path), TrainingConfig::for_language(language).seed).validation;
+    let model = embedded(language);
+    let correct = validation
+        .iter()
+        .filter(|example| (model.score(&example.text).score > 0.0) == example.positive)
+        .count();
+    correct as f64 / validation.len() as f64
+}
+
+#[test]
+fn chinese_model_reaches_the_accuracy_bar_on_its_validation_split() {
+    let accuracy = validation_accuracy("sentiment/zh/train.tsv", Language::Chinese);
+    assert!(accuracy >= 0.87, "{accuracy}");
+}
+
+#[test]
+fn english_model_reaches_the_accuracy_bar_on_its_validation_split() {
+    let accuracy = validation_accuracy("sentiment/en/train.tsv", Language::English);
+    assert!(accuracy >= 0.83, "{accuracy}");
+}
+
+#[test]
+fn plain_opinions_are_polar_and_plain_facts_neutral() {
+    for (text, label) in [
+        ("这家酒店服务很好，房间干净，下次还来。", Label::Positive),
+        (
+            "质量太差了，用了两天就坏，客服也不理人，不推荐购买。",
+            Label::Negative,
+        ),
+        (
+            "The staff were friendly and the room was spotless. Loved it!",
+            Label::Positive,
+        ),
+        (
+            "Terrible battery, it died after a week and support never answered.",
+            Label::Negative,
+        ),
+        (
+            "国务院总理主持召开国务院常务会议，部署下一阶段工作。",
+            Label::Neutral,
+        ),
+        (
+            "The committee will meet on Tuesday to review the budget.",
+            Label::Neutral,
+        ),
+    ] {
+        let sentiment = score(text, None);
+        assert_eq!(sentiment.label, label, "{text}: {sentiment:?}");
+        assert!(
+            (-1.0..=1.0).contains(&sentiment.score) && (0.0..=1.0).contains(&sentiment.confidence)
+        );
+    }
+}
+
+#[test]
+fn negation_turns_english_polarity() {
+    let good = score("The update is good.", Some(Language::English)).score;
+    let not_good = score("The update is not good.", Some(Language::English)).score;
+    assert!(not_good < good, "{not_good} vs {good}");
+}
+
+#[test]
+fn language_is_guessed_from_the_script() {
+    assert_eq!(Language::guess("小米发布会 SU7"), Language::Chinese);
+    assert_eq!(
+        Language::guess("Xiaomi launches the SU7 (小米)"),
+        Language::English
+    );
+    assert_eq!(score("", None).label, Label::Neutral);
+}
+
+fn tiny_split() -> vane_sentiment::Split {
+    let mut examples = Vec::new();
+    for index in 0..200 {
+        let positive = index % 2 == 0;
+        let text = if positive {
+            format!("很好 喜欢 推荐 {index}")
+        } else {
+            format!("很差 失望 退货 {index}")
+        };
+        examples.push(Example {
+            text,
+            positive,
+            source: String::new(),
+        });
+    }
+    split(examples, 7)
+}
+
+#[test]
+fn training_is_deterministic_and_models_round_trip() {
+    let config = TrainingConfig {
+        bits: 12,
+        objectivity_bits: 10,
+        ..TrainingConfig::for_language(Language::Chinese)
+    };
+    let factual: Vec<String> = (0..2500)
+        .map(|index| format!("会议于今日召开，讨论了第{index}项工作安排。"))
+        .collect();
+    let (first, report) = train(Language::Chinese, &tiny_split(), &factual, &config);
+    let (second, _) = train(Language::Chinese, &tiny_split(), &factual, &config);
+    assert_eq!(first.to_bytes(), second.to_bytes());
+    assert!(report.validation_accuracy > 0.9, "{report:?}");
+    let read = SentimentModel::from_bytes(&first.to_bytes()).unwrap();
+    assert_eq!(read, first);
+    assert!(read.score("很好，推荐").score > 0.0);
+    assert!(read.score("很差，失望").score < 0.0);
+}
+
+#[test]
+fn broken_model_files_are_rejected() {
+    let bytes = embedded(Language::English).to_bytes();
+    assert!(SentimentModel::from_bytes(&bytes[..bytes.len() - 1]).is_err());
+    assert!(SentimentModel::from_bytes(b"not a model at all, really").is_err());
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert!(SentimentModel::from_bytes(&longer).is_err());
+}
