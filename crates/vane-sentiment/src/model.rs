@@ -11,6 +11,15 @@ use crate::{Label, Language, Sentiment};
 
 const MAGIC: &[u8; 8] = b"VANESNT2";
 
+fn logit(probability: f32) -> f32 {
+    let probability = probability.clamp(1e-6, 1.0 - 1e-6);
+    (probability / (1.0 - probability)).ln()
+}
+
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
 /// The value of each present feature: 1/√n for n features.
 pub(crate) fn length_norm(features: usize) -> f32 {
     1.0 / (features.max(1) as f32).sqrt()
@@ -142,10 +151,63 @@ impl SentimentModel {
     }
 
     pub(crate) fn sentiment(&self, features: &[u32]) -> Sentiment {
-        let probability = self.polarity.probability(self.polarity.margin(features));
-        let objectivity = self
-            .objectivity
-            .probability(self.objectivity.margin(features));
+        let (probability, objectivity) = self.parts(features);
+        self.label(probability, objectivity)
+    }
+
+    /// P(positive) and P(factual) of a text's features.
+    fn parts(&self, features: &[u32]) -> (f32, f32) {
+        (
+            self.polarity.probability(self.polarity.margin(features)),
+            self.objectivity
+                .probability(self.objectivity.margin(features)),
+        )
+    }
+
+    /// Sentiment towards what a topic hit in a long text: each sentence is
+    /// scored on its own and weighted 1 if it holds a hit (`spans`: character
+    /// ranges), ½ if it neighbours one and 1/10 otherwise, so that the
+    /// sentences about the brand decide, not the rest of the article. With
+    /// no spans, the whole text is scored.
+    pub fn score_around(&self, text: &str, spans: &[(usize, usize)]) -> Sentiment {
+        let sentences = vane_text::sentences(text);
+        if spans.is_empty() || sentences.len() <= 1 {
+            return self.score(text);
+        }
+        let holds_hit: Vec<bool> = sentences
+            .iter()
+            .map(|range| {
+                spans
+                    .iter()
+                    .any(|&(start, end)| start < range.end && end > range.start)
+            })
+            .collect();
+        let chars: Vec<char> = text.chars().collect();
+        let mut features = Vec::new();
+        let (mut total, mut probability, mut objectivity) = (0f32, 0f32, 0f32);
+        for (index, range) in sentences.iter().enumerate() {
+            let near_hit = (index > 0 && holds_hit[index - 1])
+                || holds_hit.get(index + 1).copied().unwrap_or(false);
+            let weight = if holds_hit[index] {
+                1.0
+            } else if near_hit {
+                0.5
+            } else {
+                0.1
+            };
+            let sentence: String = chars[range.clone()].iter().collect();
+            extract(self.language, &sentence, &mut features);
+            let (sentence_probability, sentence_objectivity) = self.parts(&features);
+            total += weight;
+            // averaged as log-odds, so that one clearly charged sentence
+            // about the brand is not washed out by mild ones around it
+            probability += weight * logit(sentence_probability);
+            objectivity += weight * logit(sentence_objectivity);
+        }
+        self.label(sigmoid(probability / total), sigmoid(objectivity / total))
+    }
+
+    fn label(&self, probability: f32, objectivity: f32) -> Sentiment {
         let score = (2.0 * probability - 1.0).clamp(-1.0, 1.0);
         let band =
             self.neutral_band + objectivity * (self.objective_band - self.neutral_band).max(0.0);

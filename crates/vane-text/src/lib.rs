@@ -8,6 +8,7 @@
 
 mod chars;
 mod normalize;
+mod sentences;
 mod tokens;
 #[rustfmt::skip]
 mod traditional_to_simplified;
@@ -19,4 +20,5 @@ pub use normalize::{
     fold_char, for_each_nfkc_char, for_each_normalized_char, lower_char, strip_accents_into,
     to_simplified,
 };
+pub use sentences::sentences;
 pub use tokens::{NormalizedText, Token, TokenKind};

@@ -156,3 +156,20 @@ fn broken_model_files_are_rejected() {
     longer.push(0);
     assert!(SentimentModel::from_bytes(&longer).is_err());
 }
+
+#[test]
+fn sentiment_around_hits_follows_the_sentences_about_the_brand() {
+    let article = "今天天气很好，大家心情愉快，公园里到处是欢声笑语，孩子们玩得很开心。\
+                   小米汽车发生严重事故，车主投诉刹车失灵，质量太差。\
+                   晚上的音乐会非常精彩，观众赞不绝口，演出圆满成功。";
+    let model = embedded(Language::Chinese);
+    let brand = article.chars().position(|c| c == '小').unwrap();
+    let around = model.score_around(article, &[(brand, brand + 4)]);
+    let whole = model.score(article);
+    assert!(
+        around.score < whole.score,
+        "around {around:?} whole {whole:?}"
+    );
+    assert_eq!(around.label, Label::Negative, "{around:?}");
+    assert_eq!(model.score_around(article, &[]), whole);
+}
