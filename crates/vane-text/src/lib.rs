@@ -7,6 +7,7 @@
 //! character offsets in the original text. No I/O.
 
 mod chars;
+mod language;
 mod normalize;
 mod sentences;
 mod tokens;
@@ -16,6 +17,7 @@ mod traditional_to_simplified;
 mod ts_table_source;
 
 pub use chars::{CharClass, char_class};
+pub use language::detect_language;
 pub use normalize::{
     fold_char, for_each_nfkc_char, for_each_normalized_char, lower_char, strip_accents_into,
     to_simplified,
