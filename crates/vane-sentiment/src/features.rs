@@ -3,10 +3,7 @@
 //! as word unigrams and bigrams with negation scope, both over the folded
 //! text of `vane-text` (NFKC, Simplified, lower case, no accents).
 
-use std::sync::OnceLock;
-
-use jieba_rs::Jieba;
-use vane_text::{NormalizedText, TokenKind};
+use vane_text::{NormalizedText, TokenKind, jieba};
 
 use crate::Language;
 
@@ -17,12 +14,6 @@ const NEGATORS: &[&str] = &[
     "hardly", "barely", "t", "cant", "dont", "didnt", "doesnt", "isnt", "wasnt", "wont", "wouldnt",
     "shouldnt",
 ];
-
-/// The segmenter with its built-in dictionary, loaded once.
-fn jieba() -> &'static Jieba {
-    static JIEBA: OnceLock<Jieba> = OnceLock::new();
-    JIEBA.get_or_init(Jieba::new)
-}
 
 /// How many words after a negator are marked as negated.
 const NEGATION_SCOPE: usize = 3;

@@ -7,6 +7,7 @@
 //! character offsets in the original text. No I/O.
 
 mod chars;
+mod keywords;
 mod language;
 mod normalize;
 mod sentences;
@@ -17,6 +18,7 @@ mod traditional_to_simplified;
 mod ts_table_source;
 
 pub use chars::{CharClass, char_class};
+pub use keywords::{IdfTable, build_idf_table, jieba, keyword_candidates, keywords};
 pub use language::detect_language;
 pub use normalize::{
     fold_char, for_each_nfkc_char, for_each_normalized_char, lower_char, strip_accents_into,

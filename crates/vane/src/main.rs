@@ -8,6 +8,7 @@ mod bench;
 mod corpus;
 mod query;
 mod sentiment;
+mod text;
 
 use std::process::ExitCode;
 
@@ -37,6 +38,9 @@ enum Command {
     /// Train, evaluate and apply the sentiment models.
     #[command(subcommand)]
     Sentiment(sentiment::SentimentCommand),
+    /// Quick checks of the text analysis: language, keywords.
+    #[command(subcommand)]
+    Text(text::TextCommand),
     /// Measure throughput against named peers in the same run.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -72,6 +76,7 @@ fn main() -> ExitCode {
         Command::Query(command) => query::run(command),
         Command::Bench(command) => bench::run(command),
         Command::Sentiment(command) => sentiment::run(command),
+        Command::Text(command) => text::run(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

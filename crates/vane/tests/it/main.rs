@@ -319,3 +319,27 @@ fn sentiment_errors_say_what_and_where() {
         "line 1: expected a header with `label` and `text` columns",
     );
 }
+
+#[test]
+fn text_lang_and_keywords_answer_per_line() {
+    let output = vane(
+        &["text", "lang"],
+        Some("小米发布会\nDas ist sehr gut und schnell\n삼성전자\n"),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    assert_eq!(
+        text(&output.stdout),
+        "{\"lang\":\"zh\"}\n{\"lang\":\"de\"}\n{\"lang\":\"ko\"}\n"
+    );
+    let output = vane(
+        &["text", "keywords", "--top", "1"],
+        Some("小米汽车的销量，小米汽车的价格\n"),
+    );
+    let line: serde_json::Value = serde_json::from_str(text(&output.stdout).trim()).unwrap();
+    assert_eq!(line["keywords"][0]["word"], "小米");
+    assert_fails(
+        &vane(&["text", "keywords", "--lang", "xx"], Some("a")),
+        2,
+        "use zh or en",
+    );
+}
