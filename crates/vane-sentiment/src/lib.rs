@@ -6,10 +6,12 @@
 //! The trained models are committed (`models/*.bin`) and embedded in the
 //! binary. Inference is pure: no I/O, no clock.
 
+mod emotion;
 mod features;
 mod model;
 mod train;
 
+pub use emotion::{Emotion, detect_emotion};
 pub use model::{ModelError, SentimentModel};
 pub use train::{Example, Split, TrainingConfig, TrainingReport, split, train};
 

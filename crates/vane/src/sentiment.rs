@@ -362,6 +362,9 @@ struct ScoreLine {
     score: f32,
     confidence: f32,
     lang: &'static str,
+    /// anger, fear, sadness, disgust, surprise or joy, where the text says one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    emotion: Option<&'static str>,
 }
 
 fn score(lang: &str) -> Result<()> {
@@ -381,6 +384,8 @@ fn score(lang: &str) -> Result<()> {
             score: (sentiment.score * 1e4).round() / 1e4,
             confidence: (sentiment.confidence * 1e4).round() / 1e4,
             lang: sentiment.language.code(),
+            emotion: vane_sentiment::detect_emotion(&line, sentiment.language)
+                .map(|emotion| emotion.as_str()),
         };
         serde_json::to_writer(&mut out, &result)?;
         out.write_all(b"\n")?;
