@@ -7,6 +7,7 @@
 //! character offsets in the original text. No I/O.
 
 mod chars;
+mod decode;
 mod keywords;
 mod language;
 mod normalize;
@@ -18,6 +19,7 @@ mod traditional_to_simplified;
 mod ts_table_source;
 
 pub use chars::{CharClass, char_class};
+pub use decode::{CharsetSource, Decoded, charset_of_content_type, charset_of_meta, decode};
 pub use keywords::{IdfTable, build_idf_table, jieba, keyword_candidates, keywords};
 pub use language::detect_language;
 pub use normalize::{
