@@ -36,7 +36,7 @@ pub fn charset_of_content_type(content_type: &str) -> Option<&'static Encoding> 
     let end = value
         .find(|c: char| c == ';' || c == '"' || c == '\'' || c.is_whitespace())
         .unwrap_or(value.len());
-    Encoding::for_label(value[..end].as_bytes())
+    Encoding::for_label(&value.as_bytes()[..end])
 }
 
 /// The charset a page declares in its first 2 KB: `<meta charset="…">` or
@@ -59,7 +59,7 @@ pub fn charset_of_meta(bytes: &[u8]) -> Option<&'static Encoding> {
             let stop = value
                 .find(|c: char| c == '"' || c == '\'' || c == ';' || c == '/' || c.is_whitespace())
                 .unwrap_or(value.len());
-            if let Some(encoding) = Encoding::for_label(value[..stop].as_bytes()) {
+            if let Some(encoding) = Encoding::for_label(&value.as_bytes()[..stop]) {
                 return Some(encoding);
             }
         }
