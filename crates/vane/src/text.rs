@@ -1,4 +1,5 @@
-//! `vane text lang | keywords | idf`: quick checks of the text analysis.
+//! `vane text extract | lang | keywords | idf`: the text analysis from the
+//! command line.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -10,6 +11,14 @@ use crate::UsageError;
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum TextCommand {
+    /// Decode an HTML page and reduce it to its article, as JSON.
+    Extract {
+        /// The page as fetched (any charset).
+        file: PathBuf,
+        /// The HTTP Content-Type the page was served with, if known.
+        #[arg(long)]
+        content_type: Option<String>,
+    },
     /// The language of each line of standard input, as JSON lines.
     Lang,
     /// The TF-IDF keywords of each line of standard input, as JSON lines.
@@ -44,6 +53,25 @@ fn is_chinese(code: &str) -> Result<bool> {
 pub(crate) fn run(command: TextCommand) -> Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match command {
+        TextCommand::Extract { file, content_type } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let decoded = vane_text::decode(&bytes, content_type.as_deref());
+            let article = vane_text::extract_article(&decoded.text);
+            let text = article.text();
+            let result = serde_json::json!({
+                "title": article.title,
+                "author": article.author,
+                "published_at": article.published,
+                "lang": vane_text::detect_language(&text),
+                "encoding": decoded.encoding,
+                "replaced_bytes": decoded.replaced,
+                "paragraphs": article.paragraphs,
+                "text": text,
+            });
+            serde_json::to_writer_pretty(&mut out, &result)?;
+            out.write_all(b"\n")?;
+        }
         TextCommand::Lang => {
             for line in std::io::stdin().lock().lines() {
                 let line = line.context("cannot read standard input")?;

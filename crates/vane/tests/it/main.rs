@@ -13,12 +13,12 @@ fn vane(args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .expect("vane starts");
     if let Some(input) = stdin {
-        child
+        // a command that fails before reading its input closes the pipe early
+        let _ = child
             .stdin
             .take()
             .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("stdin written");
+            .write_all(input.as_bytes());
     }
     drop(child.stdin.take());
     child.wait_with_output().expect("vane finishes")
@@ -341,5 +341,38 @@ fn text_lang_and_keywords_answer_per_line() {
         &vane(&["text", "keywords", "--lang", "xx"], Some("a")),
         2,
         "use zh or en",
+    );
+}
+
+#[test]
+fn text_extract_prints_the_article_of_a_page() {
+    let dir = files(&[(
+        "page.html",
+        "<html><head><title>T</title></head><body><nav><a href='/'>Home</a></nav><article><h1>Recall announced</h1><p>Xiaomi is recalling cars, the company said on Friday.</p></article><footer>Copyright</footer></body></html>",
+    )]);
+    let output = vane(
+        &["text", "extract", dir.join("page.html").to_str().unwrap()],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let page: serde_json::Value = serde_json::from_str(&text(&output.stdout)).unwrap();
+    assert_eq!(page["title"], "Recall announced");
+    assert_eq!(
+        page["text"],
+        "Xiaomi is recalling cars, the company said on Friday."
+    );
+    assert_eq!(page["lang"], "en");
+    assert_eq!(page["encoding"], "UTF-8");
+    assert_fails(
+        &vane(
+            &[
+                "text",
+                "extract",
+                dir.join("missing.html").to_str().unwrap(),
+            ],
+            None,
+        ),
+        1,
+        "cannot read",
     );
 }
