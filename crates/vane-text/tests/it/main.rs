@@ -123,3 +123,113 @@ proptest::proptest! {
         proptest::prop_assert!(article.paragraphs.iter().all(|paragraph| !paragraph.is_empty()));
     }
 }
+
+/// Records of a CSV file: quoted fields may hold commas, newlines and
+/// doubled quotes.
+fn csv_records(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.trim_start_matches('\u{feff}').chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, '\r') => {}
+            (false, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        records.push(record);
+    }
+    records
+}
+
+/// The probability that a reused answer scores above an original one.
+fn area_under_curve(scores: &[(f32, bool)]) -> f64 {
+    let positives: Vec<f32> = scores
+        .iter()
+        .filter(|(_, reused)| *reused)
+        .map(|(score, _)| *score)
+        .collect();
+    let negatives: Vec<f32> = scores
+        .iter()
+        .filter(|(_, reused)| !*reused)
+        .map(|(score, _)| *score)
+        .collect();
+    let mut wins = 0.0;
+    for p in &positives {
+        for n in &negatives {
+            wins += if p > n {
+                1.0
+            } else if p == n {
+                0.5
+            } else {
+                0.0
+            };
+        }
+    }
+    wins / (positives.len() * negatives.len()) as f64
+}
+
+#[test]
+fn fingerprints_separate_reused_answers_from_originals_in_clough_stevenson() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/neardup/en/clough_stevenson.csv");
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing", path.display()));
+    let records = csv_records(&text);
+    assert_eq!(records.len(), 95);
+    let mut resemblance = Vec::new();
+    let mut containment = Vec::new();
+    for record in &records {
+        let [answer, source, label] = record.as_slice() else {
+            panic!("{record:?}")
+        };
+        let reused = label.trim() != "0";
+        let (answer, source) = (
+            vane_text::Fingerprint::of(answer),
+            vane_text::Fingerprint::of(source),
+        );
+        resemblance.push((answer.resemblance(&source), reused));
+        containment.push((answer.containment(&source), reused));
+    }
+    let auc_resemblance = area_under_curve(&resemblance);
+    let auc_containment = area_under_curve(&containment);
+    // the threshold that best separates them (Youden's J), for the record
+    let mut best = (0.0f32, 0.0f64);
+    for &(threshold, _) in &containment {
+        let positives = containment.iter().filter(|(_, reused)| *reused).count() as f64;
+        let negatives = containment.len() as f64 - positives;
+        let hits = containment
+            .iter()
+            .filter(|(score, reused)| *reused && *score >= threshold)
+            .count() as f64;
+        let false_alarms = containment
+            .iter()
+            .filter(|(score, reused)| !*reused && *score >= threshold)
+            .count() as f64;
+        let j = hits / positives - false_alarms / negatives;
+        if j > best.1 {
+            best = (threshold, j);
+        }
+    }
+    eprintln!(
+        "clough-stevenson: AUC resemblance {auc_resemblance:.4}, containment {auc_containment:.4}; best containment threshold {:.3} (Youden J {:.3})",
+        best.0, best.1
+    );
+    assert!(auc_resemblance >= 0.95, "{auc_resemblance}");
+    assert!(auc_containment >= 0.95, "{auc_containment}");
+}

@@ -1,0 +1,154 @@
+//! Near-duplicate fingerprints: a bottom-k MinHash sketch of a text's
+//! shingles, from which the resemblance (Jaccard) and containment of two
+//! texts are estimated without keeping the texts. Shingles are runs of
+//! consecutive tokens of the folded text (so full-width/half-width,
+//! Traditional/Simplified and case differences vanish): four Han/kana
+//! characters, or three words in text that is mostly words.
+
+use crate::{NormalizedText, TokenKind};
+
+/// How many of the smallest shingle hashes a sketch keeps.
+pub const SKETCH_SIZE: usize = 128;
+
+/// A text's sketch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    /// The smallest distinct shingle hashes, ascending.
+    sketch: Vec<u64>,
+    /// How many distinct shingles the text has.
+    shingles: usize,
+}
+
+fn mix(mut value: u64) -> u64 {
+    // SplitMix64's finaliser: spreads FNV's low-entropy high bits
+    value = (value ^ (value >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    value = (value ^ (value >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    value ^ (value >> 31)
+}
+
+fn token_hash(text: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= byte as u64;
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+impl Fingerprint {
+    pub fn of(text: &str) -> Fingerprint {
+        let normalized = NormalizedText::new(text);
+        let tokens: Vec<u64> = normalized
+            .tokens
+            .iter()
+            .map(|token| token_hash(normalized.folded_token(token)))
+            .collect();
+        let han = normalized
+            .tokens
+            .iter()
+            .filter(|token| token.kind == TokenKind::Han)
+            .count();
+        let width = if han * 2 >= normalized.tokens.len().max(1) {
+            4
+        } else {
+            3
+        };
+        let mut hashes: Vec<u64> = if tokens.len() < width {
+            // a text shorter than one shingle is one shingle
+            if tokens.is_empty() {
+                Vec::new()
+            } else {
+                vec![mix(tokens
+                    .iter()
+                    .fold(7, |hash, token| hash.rotate_left(13) ^ token))]
+            }
+        } else {
+            tokens
+                .windows(width)
+                .map(|window| {
+                    mix(window
+                        .iter()
+                        .fold(7, |hash, token| hash.rotate_left(13) ^ token))
+                })
+                .collect()
+        };
+        hashes.sort_unstable();
+        hashes.dedup();
+        let shingles = hashes.len();
+        hashes.truncate(SKETCH_SIZE);
+        Fingerprint {
+            sketch: hashes,
+            shingles,
+        }
+    }
+
+    pub fn shingles(&self) -> usize {
+        self.shingles
+    }
+
+    /// The estimated Jaccard similarity of the two shingle sets.
+    pub fn resemblance(&self, other: &Fingerprint) -> f32 {
+        if self.sketch.is_empty() || other.sketch.is_empty() {
+            return 0.0;
+        }
+        // the k smallest of the union, and how many of them both hold
+        let (mut left, mut right, mut taken, mut shared) = (0, 0, 0, 0);
+        while taken < SKETCH_SIZE && (left < self.sketch.len() || right < other.sketch.len()) {
+            match (self.sketch.get(left), other.sketch.get(right)) {
+                (Some(a), Some(b)) if a == b => {
+                    shared += 1;
+                    left += 1;
+                    right += 1;
+                }
+                (Some(a), Some(b)) if a < b => left += 1,
+                (Some(_), Some(_)) => right += 1,
+                (Some(_), None) => left += 1,
+                (None, Some(_)) => right += 1,
+                (None, None) => break,
+            }
+            taken += 1;
+        }
+        shared as f32 / taken.max(1) as f32
+    }
+
+    /// The estimated share of the smaller text's shingles that the other
+    /// holds: high when one text is a truncated or trimmed copy of the other.
+    pub fn containment(&self, other: &Fingerprint) -> f32 {
+        let jaccard = self.resemblance(other) as f64;
+        let (a, b) = (self.shingles as f64, other.shingles as f64);
+        if a == 0.0 || b == 0.0 {
+            return 0.0;
+        }
+        let intersection = jaccard * (a + b) / (1.0 + jaccard);
+        (intersection / a.min(b)).min(1.0) as f32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_resemble_and_different_texts_do_not() {
+        let original = "小米汽车宣布召回部分SU7车辆，共计约三万辆。据介绍，本次召回范围内的车辆在特定情况下可能出现制动系统软件异常，存在安全隐患。小米汽车将通过远程升级的方式免费为车主更新软件。";
+        let copy = "來源：新華社\n小米汽車宣布召回部分ＳＵ７車輛，共計約三萬輛。據介紹，本次召回範圍內的車輛在特定情況下可能出現制動系統軟件異常，存在安全隱患。";
+        let other = "华为今天发布了新款折叠屏手机，售价一万元起，首批用户对屏幕和续航评价很高，预计下月开始全面供货。";
+        let (original, copy, other) = (
+            Fingerprint::of(original),
+            Fingerprint::of(copy),
+            Fingerprint::of(other),
+        );
+        assert!(
+            copy.containment(&original) > 0.7,
+            "{}",
+            copy.containment(&original)
+        );
+        assert!(
+            other.containment(&original) < 0.1,
+            "{}",
+            other.containment(&original)
+        );
+        assert_eq!(original.resemblance(&original), 1.0);
+        assert_eq!(Fingerprint::of("").resemblance(&original), 0.0);
+    }
+}
