@@ -10,6 +10,12 @@ use crate::{NormalizedText, TokenKind};
 /// How many of the smallest shingle hashes a sketch keeps.
 pub const SKETCH_SIZE: usize = 128;
 
+/// Locality-sensitive bands of the one-permutation MinHash signature, and
+/// rows per band: texts with resemblance 0.5 share a band with probability
+/// 1 − (1 − 0.5²)^20 ≈ 0.997, texts with resemblance 0.05 with ≈ 0.05.
+pub const BANDS: usize = 20;
+pub const ROWS: usize = 2;
+
 /// A text's sketch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fingerprint {
@@ -17,6 +23,9 @@ pub struct Fingerprint {
     sketch: Vec<u64>,
     /// How many distinct shingles the text has.
     shingles: usize,
+    /// One-permutation MinHash: the least hash in each of BANDS × ROWS
+    /// buckets (empty buckets borrow from the next), for the LSH index.
+    signature: [u32; BANDS * ROWS],
 }
 
 fn mix(mut value: u64) -> u64 {
@@ -33,6 +42,36 @@ fn token_hash(text: &str) -> u64 {
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     hash
+}
+
+/// The least hash per bucket (bucket = hash mod buckets, value = the high
+/// half), with empty buckets filled from the next non-empty one (rotation
+/// densification), so short texts still have full signatures.
+fn one_permutation_signature(hashes: &[u64]) -> [u32; BANDS * ROWS] {
+    const BUCKETS: usize = BANDS * ROWS;
+    let mut signature = [u32::MAX; BUCKETS];
+    let mut filled = [false; BUCKETS];
+    for &hash in hashes {
+        let bucket = (hash % BUCKETS as u64) as usize;
+        let value = (hash >> 32) as u32;
+        if value < signature[bucket] || !filled[bucket] {
+            signature[bucket] = value.min(signature[bucket]);
+            filled[bucket] = true;
+        }
+    }
+    if filled.iter().any(|&full| full) {
+        for bucket in 0..BUCKETS {
+            if !filled[bucket] {
+                let mut offset = 1;
+                while !filled[(bucket + offset) % BUCKETS] {
+                    offset += 1;
+                }
+                let source = (bucket + offset) % BUCKETS;
+                signature[bucket] = signature[source].wrapping_add((offset as u32).wrapping_mul(0x9E37_79B9));
+            }
+        }
+    }
+    signature
 }
 
 impl Fingerprint {
@@ -75,11 +114,20 @@ impl Fingerprint {
         hashes.sort_unstable();
         hashes.dedup();
         let shingles = hashes.len();
+        let signature = one_permutation_signature(&hashes);
         hashes.truncate(SKETCH_SIZE);
-        Fingerprint {
-            sketch: hashes,
-            shingles,
+        Fingerprint { sketch: hashes, shingles, signature }
+    }
+
+    /// The LSH keys of the text: one per band, the band's rows hashed
+    /// together with the band number.
+    pub fn band_keys(&self) -> [u64; BANDS] {
+        let mut keys = [0u64; BANDS];
+        for (band, key) in keys.iter_mut().enumerate() {
+            let rows = &self.signature[band * ROWS..(band + 1) * ROWS];
+            *key = mix(rows.iter().fold(band as u64 + 1, |hash, &row| hash.rotate_left(29) ^ row as u64));
         }
+        keys
     }
 
     pub fn shingles(&self) -> usize {
