@@ -7,7 +7,9 @@
 mod channel;
 mod document;
 mod ids;
+mod time;
 
 pub use channel::{Channel, UnknownChannel};
 pub use document::{Document, TextField, site_of_url};
 pub use ids::{DocumentId, TopicId};
+pub use time::{Timestamp, TimestampError};

@@ -67,7 +67,8 @@ fn one_permutation_signature(hashes: &[u64]) -> [u32; BANDS * ROWS] {
                     offset += 1;
                 }
                 let source = (bucket + offset) % BUCKETS;
-                signature[bucket] = signature[source].wrapping_add((offset as u32).wrapping_mul(0x9E37_79B9));
+                signature[bucket] =
+                    signature[source].wrapping_add((offset as u32).wrapping_mul(0x9E37_79B9));
             }
         }
     }
@@ -116,7 +117,11 @@ impl Fingerprint {
         let shingles = hashes.len();
         let signature = one_permutation_signature(&hashes);
         hashes.truncate(SKETCH_SIZE);
-        Fingerprint { sketch: hashes, shingles, signature }
+        Fingerprint {
+            sketch: hashes,
+            shingles,
+            signature,
+        }
     }
 
     /// The LSH keys of the text: one per band, the band's rows hashed
@@ -125,7 +130,9 @@ impl Fingerprint {
         let mut keys = [0u64; BANDS];
         for (band, key) in keys.iter_mut().enumerate() {
             let rows = &self.signature[band * ROWS..(band + 1) * ROWS];
-            *key = mix(rows.iter().fold(band as u64 + 1, |hash, &row| hash.rotate_left(29) ^ row as u64));
+            *key = mix(rows.iter().fold(band as u64 + 1, |hash, &row| {
+                hash.rotate_left(29) ^ row as u64
+            }));
         }
         keys
     }

@@ -28,7 +28,7 @@ pub use keywords::{IdfTable, build_idf_table, jieba, keyword_candidates, keyword
 pub use language::detect_language;
 pub use normalize::{
     fold_char, for_each_nfkc_char, for_each_normalized_char, lower_char, strip_accents_into,
-    to_simplified,
+    to_simplified, traditional_to_simplified_pairs,
 };
 pub use sentences::sentences;
 pub use tokens::{NormalizedText, Token, TokenKind};

@@ -278,6 +278,12 @@ pub fn to_simplified(c: char) -> char {
     }
 }
 
+/// OpenCC's Traditional→Simplified pairs (first candidate), sorted by the
+/// Traditional character: for generating test variants of real text.
+pub fn traditional_to_simplified_pairs() -> &'static [(char, char)] {
+    TRADITIONAL_TO_SIMPLIFIED
+}
+
 /// The table lookup itself, for characters the BMP table does not cover
 /// and for building that table.
 pub(crate) fn simplified_by_search(c: char) -> char {

@@ -1,0 +1,124 @@
+//! Timestamps: seconds since the Unix epoch, parsed from RFC 3339 as
+//! documents carry them (`2026-11-20T09:30:00+08:00`, `…Z`, fractions).
+
+use std::fmt;
+
+/// A moment, in whole seconds since 1970-01-01T00:00:00Z.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub i64);
+
+/// Text that is not an RFC 3339 timestamp.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimestampError(pub String);
+
+impl fmt::Display for TimestampError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` is not an RFC 3339 time such as 2026-11-20T09:30:00+08:00",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for TimestampError {}
+
+/// Days from 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+impl Timestamp {
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; a space may stand
+    /// for the `T`.
+    pub fn parse(text: &str) -> Result<Timestamp, TimestampError> {
+        let error = || TimestampError(text.to_string());
+        let bytes = text.trim().as_bytes();
+        let number = |from: usize, length: usize| -> Result<i64, TimestampError> {
+            let digits = bytes.get(from..from + length).ok_or_else(error)?;
+            if !digits.iter().all(u8::is_ascii_digit) {
+                return Err(error());
+            }
+            Ok(digits
+                .iter()
+                .fold(0, |value, digit| value * 10 + (digit - b'0') as i64))
+        };
+        let separator =
+            |at: usize, allowed: &[u8]| bytes.get(at).is_some_and(|byte| allowed.contains(byte));
+        if !(separator(4, b"-")
+            && separator(7, b"-")
+            && separator(10, b"Tt ")
+            && separator(13, b":")
+            && separator(16, b":"))
+        {
+            return Err(error());
+        }
+        let (year, month, day) = (number(0, 4)?, number(5, 2)?, number(8, 2)?);
+        let (hour, minute, second) = (number(11, 2)?, number(14, 2)?, number(17, 2)?);
+        if !(1..=12).contains(&month)
+            || !(1..=31).contains(&day)
+            || hour > 23
+            || minute > 59
+            || second > 60
+        {
+            return Err(error());
+        }
+        let mut at = 19;
+        if bytes.get(at) == Some(&b'.') {
+            at += 1;
+            while bytes.get(at).is_some_and(u8::is_ascii_digit) {
+                at += 1;
+            }
+        }
+        let offset = match bytes.get(at) {
+            Some(b'Z' | b'z') if at + 1 == bytes.len() => 0,
+            Some(&sign @ (b'+' | b'-')) if at + 6 == bytes.len() && separator(at + 3, b":") => {
+                let minutes = number(at + 1, 2)? * 60 + number(at + 4, 2)?;
+                if sign == b'+' { minutes } else { -minutes }
+            }
+            _ => return Err(error()),
+        };
+        let seconds =
+            days_from_civil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second
+                - offset * 60;
+        Ok(Timestamp(seconds))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_times_parse_to_the_same_instant() {
+        let utc = Timestamp::parse("2026-11-20T01:30:00Z").unwrap();
+        assert_eq!(Timestamp::parse("2026-11-20T09:30:00+08:00").unwrap(), utc);
+        assert_eq!(
+            Timestamp::parse("2026-11-19 20:30:00.123-05:00").unwrap(),
+            utc
+        );
+        assert_eq!(
+            Timestamp::parse("1970-01-01T00:00:00Z").unwrap(),
+            Timestamp(0)
+        );
+        assert_eq!(
+            Timestamp::parse("2000-03-01T00:00:00Z").unwrap(),
+            Timestamp(951_868_800)
+        );
+        for bad in [
+            "",
+            "2026-11-20",
+            "2026-13-01T00:00:00Z",
+            "2026-11-20T09:30:00",
+            "yesterday",
+            "2026-11-20T09:30:00+8",
+        ] {
+            assert!(Timestamp::parse(bad).is_err(), "{bad}");
+        }
+    }
+}
