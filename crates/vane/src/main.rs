@@ -8,6 +8,7 @@ mod bench;
 mod corpus;
 mod query;
 mod sentiment;
+mod stories;
 mod text;
 
 use std::process::ExitCode;
@@ -38,6 +39,30 @@ enum Command {
     /// Train, evaluate and apply the sentiment models.
     #[command(subcommand)]
     Sentiment(sentiment::SentimentCommand),
+    /// Group syndicated copies into stories: one line per document, in
+    /// input order, with its story and the story's first publisher.
+    Dedupe {
+        #[arg(long, value_name = "DOCS.ndjson")]
+        docs: std::path::PathBuf,
+        /// Documents published this many hours before the newest leave the index.
+        #[arg(long, default_value_t = 168)]
+        window_hours: i64,
+        #[arg(long)]
+        skip_bad: bool,
+    },
+    /// The stories of a file of documents, largest first, with members and
+    /// propagation path.
+    Stories {
+        #[arg(long, value_name = "DOCS.ndjson")]
+        docs: std::path::PathBuf,
+        #[arg(long, default_value_t = 168)]
+        window_hours: i64,
+        #[arg(long)]
+        skip_bad: bool,
+        /// Leave out stories with fewer members.
+        #[arg(long, default_value_t = 1)]
+        min_size: usize,
+    },
     /// Quick checks of the text analysis: language, keywords.
     #[command(subcommand)]
     Text(text::TextCommand),
@@ -77,6 +102,17 @@ fn main() -> ExitCode {
         Command::Bench(command) => bench::run(command),
         Command::Sentiment(command) => sentiment::run(command),
         Command::Text(command) => text::run(command),
+        Command::Dedupe {
+            docs,
+            window_hours,
+            skip_bad,
+        } => stories::dedupe(&docs, window_hours, skip_bad),
+        Command::Stories {
+            docs,
+            window_hours,
+            skip_bad,
+            min_size,
+        } => stories::stories(&docs, window_hours, skip_bad, min_size),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -376,3 +376,66 @@ fn text_extract_prints_the_article_of_a_page() {
         "cannot read",
     );
 }
+
+#[test]
+fn dedupe_prints_story_and_first_publisher_in_input_order() {
+    let article = "小米汽车宣布召回部分SU7车辆，共计约三万辆。据介绍，本次召回范围内的车辆在特定情况下可能出现制动系统软件异常，存在安全隐患。";
+    let docs = [
+        serde_json::json!({"id": "copy", "body": format!("来源：新华社\n{article}"), "channel": "news", "published_at": "2026-11-20T10:00:00+08:00"}),
+        serde_json::json!({"id": "other", "body": "华为今天发布了新款折叠屏手机，售价一万元起，首批用户评价很高。", "published_at": "2026-11-20T09:00:00+08:00"}),
+        serde_json::json!({"id": "original", "body": article, "channel": "weibo", "published_at": "2026-11-20T01:00:00Z"}),
+    ];
+    let lines: String = docs.iter().map(|doc| format!("{doc}\n")).collect();
+    let dir = files(&[
+        ("docs.ndjson", &lines),
+        (
+            "bad.ndjson",
+            "{\"id\": \"a\", \"published_at\": \"yesterday\"}\n",
+        ),
+    ]);
+    let output = vane(
+        &[
+            "dedupe",
+            "--docs",
+            dir.join("docs.ndjson").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let lines: Vec<serde_json::Value> = text(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(
+        lines
+            .iter()
+            .map(|line| line["id"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["copy", "other", "original"]
+    );
+    assert_eq!(lines[0]["story"], lines[2]["story"]);
+    assert_ne!(lines[0]["story"], lines[1]["story"]);
+    assert_eq!(lines[0]["first"], "original");
+    assert_eq!(lines[1]["first"], "other");
+
+    let output = vane(
+        &[
+            "stories",
+            "--docs",
+            dir.join("docs.ndjson").to_str().unwrap(),
+            "--min-size",
+            "2",
+        ],
+        None,
+    );
+    let story: serde_json::Value = serde_json::from_str(text(&output.stdout).trim()).unwrap();
+    assert_eq!(story["first"], "original");
+    assert_eq!(story["path"], serde_json::json!(["weibo", "news"]));
+    assert_eq!(story["members"][1]["parent"], "original");
+
+    let bad = vane(
+        &["dedupe", "--docs", dir.join("bad.ndjson").to_str().unwrap()],
+        None,
+    );
+    assert_fails(&bad, 1, "line 1: malformed document: published_at");
+}
