@@ -1,7 +1,10 @@
 //! Detection over the stream of documents: syndication stories with their
-//! first publisher and propagation path (`stories.rs`). Pure: time is a
+//! first publisher and propagation path (`stories.rs`), and the text
+//! clustering that hot-topic events will be built on (`cluster.rs`). Pure: time is a
 //! parameter (each document's publication time), nothing reads a clock.
 
+mod cluster;
 mod stories;
 
+pub use cluster::{SparseVector, Vectorizer, k_means, normalized_mutual_information};
 pub use stories::{Assignment, StoryConfig, StoryIndex, StoryMember, strip_credits};
