@@ -1,6 +1,6 @@
 //! Text clustering: the machinery that groups stories into events. Texts
 //! become L2-normalised TF-IDF vectors over keyword candidates (jieba words
-//! for Chinese, words for English) plus Chinese character pairs; spherical
+//! for Chinese, words for English) plus Chinese characters; spherical
 //! k-means (cosine similarity) with seeded k-means++ starts and a few
 //! restarts finds `k` clusters.
 
@@ -18,8 +18,11 @@ pub struct Vectorizer {
     documents: u32,
 }
 
-/// The features of one text: keyword candidates and, for Chinese, pairs of
-/// adjacent Han characters (`#` marks them apart from words).
+/// The features of one text: keyword candidates (jieba words for Chinese,
+/// words for English) and, for Chinese, single Han characters (`@` marks
+/// them apart from words). Characters tie together titles whose words
+/// differ (球队 and 队员 share 队); on the THUCNews titles they lift NMI from
+/// about 0.35 to 0.43, where character pairs did not help.
 fn terms(text: &str) -> Vec<String> {
     let normalized = NormalizedText::new(text);
     let han = normalized
@@ -30,9 +33,9 @@ fn terms(text: &str) -> Vec<String> {
     let chinese = han * 2 >= normalized.tokens.len().max(1);
     let mut terms = keyword_candidates(text, chinese);
     if chinese {
-        for pair in normalized.tokens.windows(2) {
-            if pair[0].kind == TokenKind::Han && pair[1].kind == TokenKind::Han && pair[1].joined {
-                terms.push(format!("#{}{}", pair[0].character, pair[1].character));
+        for token in &normalized.tokens {
+            if token.kind == TokenKind::Han {
+                terms.push(format!("@{}", token.character));
             }
         }
     }

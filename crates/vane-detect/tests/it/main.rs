@@ -55,3 +55,41 @@ fn the_window_bounds_memory_and_empty_texts_stand_alone() {
     let empty_two = index.add("e2", "！！！", Timestamp(20_002));
     assert_ne!(empty_one.story, empty_two.story);
 }
+
+#[test]
+fn ten_clusters_of_thucnews_titles_follow_their_categories() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/news/zh/thucnews_titles_10k.tsv");
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} is missing", path.display()));
+    let mut categories: Vec<String> = Vec::new();
+    let (mut labels, mut titles) = (Vec::new(), Vec::new());
+    for line in text.lines() {
+        let Some((category, title)) = line.split_once('\t') else {
+            continue;
+        };
+        let label = categories
+            .iter()
+            .position(|known| known == category)
+            .unwrap_or_else(|| {
+                categories.push(category.to_string());
+                categories.len() - 1
+            });
+        labels.push(label);
+        titles.push(title);
+    }
+    let vectorizer = vane_detect::Vectorizer::fit(titles.iter().copied());
+    let vectors: Vec<_> = titles
+        .iter()
+        .map(|title| vectorizer.vector(title))
+        .collect();
+    let clusters = vane_detect::k_means(&vectors, vectorizer.dimensions(), 10, 5, 2026);
+    let nmi = vane_detect::normalized_mutual_information(&clusters, &labels);
+    eprintln!(
+        "thucnews: {} titles, {} categories, NMI {nmi:.4}",
+        titles.len(),
+        categories.len()
+    );
+    assert_eq!(categories.len(), 10);
+    assert!(nmi >= 0.40, "NMI {nmi}");
+}
