@@ -4,7 +4,9 @@
 //! parameter (each document's publication time), nothing reads a clock.
 
 mod cluster;
+mod events;
 mod stories;
 
 pub use cluster::{SparseVector, Vectorizer, k_means, normalized_mutual_information};
+pub use events::{Event, EventConfig, EventDocument, HeatWeights, detect_events};
 pub use stories::{Assignment, StoryConfig, StoryIndex, StoryMember, strip_credits};

@@ -63,6 +63,20 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         min_size: usize,
     },
+    /// Hot topics: stories grouped into events over the window ending at
+    /// the newest document, hottest first.
+    Hot {
+        #[arg(long, value_name = "DOCS.ndjson")]
+        docs: std::path::PathBuf,
+        /// The sliding window: 24h, 90m, 7d.
+        #[arg(long, default_value = "24h")]
+        window: String,
+        /// How many events to print.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        #[arg(long)]
+        skip_bad: bool,
+    },
     /// Quick checks of the text analysis: language, keywords.
     #[command(subcommand)]
     Text(text::TextCommand),
@@ -113,6 +127,12 @@ fn main() -> ExitCode {
             skip_bad,
             min_size,
         } => stories::stories(&docs, window_hours, skip_bad, min_size),
+        Command::Hot {
+            docs,
+            window,
+            top,
+            skip_bad,
+        } => stories::hot(&docs, &window, top, skip_bad),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

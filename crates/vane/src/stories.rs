@@ -14,6 +14,9 @@ use vane_model::{Document, Timestamp};
 struct Deduplicated {
     documents: Vec<Document>,
     stories: Vec<usize>,
+    /// Title and opening of each document, for events.
+    leads: Vec<String>,
+    published: Vec<Timestamp>,
     index: StoryIndex,
 }
 
@@ -76,8 +79,16 @@ fn read_and_assign(path: &Path, window_hours: i64, skip_bad: bool) -> Result<Ded
     // before it and the story's first member is its first publisher
     pending.sort();
     stories.resize(documents.len(), 0);
+    let mut leads = vec![String::new(); documents.len()];
+    let mut times = vec![Timestamp(0); documents.len()];
     for (published, position) in pending {
         let document = &mut documents[position];
+        leads[position] = format!(
+            "{} {}",
+            document.title,
+            document.body.chars().take(200).collect::<String>()
+        );
+        times[position] = published;
         let text = if document.body.trim().is_empty() {
             &document.title
         } else {
@@ -96,6 +107,8 @@ fn read_and_assign(path: &Path, window_hours: i64, skip_bad: bool) -> Result<Ded
     Ok(Deduplicated {
         documents,
         stories,
+        leads,
+        published: times,
         index,
     })
 }
@@ -198,6 +211,127 @@ pub(crate) fn stories(
                     }
                 })
                 .collect(),
+        };
+        serde_json::to_writer(&mut out, &line)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Central media whose mention makes a document authoritative.
+const CENTRAL_MEDIA: &[&str] = &[
+    "人民日报",
+    "新华社",
+    "央视新闻",
+    "中央电视台",
+    "光明日报",
+    "经济日报",
+    "中国日报",
+];
+
+/// `24h`, `90m`, `7d`, `3600s` or plain seconds.
+fn parse_window(text: &str) -> Result<i64> {
+    let text = text.trim();
+    let (number, unit) = text.split_at(
+        text.find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len()),
+    );
+    let value: i64 = number.parse().map_err(|_| {
+        crate::UsageError(format!(
+            "--window `{text}`: write a length such as 24h, 90m or 7d"
+        ))
+    })?;
+    let seconds = match unit {
+        "" | "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        _ => {
+            return Err(
+                crate::UsageError(format!("--window `{text}`: the unit is s, m, h or d")).into(),
+            );
+        }
+    };
+    Ok(value * seconds)
+}
+
+#[derive(Serialize)]
+struct EventLine<'a> {
+    rank: usize,
+    label: &'a [String],
+    heat: f64,
+    volume: usize,
+    stories: usize,
+    growth: f64,
+    sentiment: serde_json::Value,
+    first_seen: String,
+    engagement: u64,
+    authority: usize,
+    /// The first publisher of the event's largest story.
+    lead_story_first: &'a str,
+    weights: serde_json::Value,
+}
+
+pub(crate) fn hot(path: &Path, window: &str, top: usize, skip_bad: bool) -> Result<()> {
+    let window_seconds = parse_window(window)?;
+    let result = read_and_assign(path, 168, skip_bad)?;
+    let documents: Vec<vane_detect::EventDocument> = result
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(position, document)| {
+            let sentiment = vane_sentiment::score(&result.leads[position], None);
+            let central = CENTRAL_MEDIA
+                .iter()
+                .any(|media| document.author.contains(media));
+            let official_channel = matches!(
+                document.channel.map(|channel| channel.as_str()),
+                Some("news" | "print" | "tv")
+            );
+            vane_detect::EventDocument {
+                story: result.stories[position],
+                text: result.leads[position].clone(),
+                published: result.published[position],
+                engagement: document.likes + document.comments + document.shares,
+                authority: central
+                    || official_channel
+                    || (document.verified && document.followers >= 1_000_000),
+                sentiment: match sentiment.label {
+                    vane_sentiment::Label::Positive => 1,
+                    vane_sentiment::Label::Neutral => 0,
+                    vane_sentiment::Label::Negative => -1,
+                },
+            }
+        })
+        .collect();
+    let config = vane_detect::EventConfig {
+        window_seconds,
+        ..vane_detect::EventConfig::default()
+    };
+    let events = vane_detect::detect_events(&documents, &config);
+    let weights = config.weights;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    for (rank, event) in events.iter().take(top).enumerate() {
+        let lead_story = event
+            .stories
+            .iter()
+            .copied()
+            .max_by_key(|&story| (result.index.members(story).len(), std::cmp::Reverse(story)))
+            .unwrap_or(0);
+        let line = EventLine {
+            rank: rank + 1,
+            label: &event.label,
+            heat: (event.heat * 1e4).round() / 1e4,
+            volume: event.volume,
+            stories: event.stories.len(),
+            growth: (event.growth * 1e3).round() / 1e3,
+            sentiment: serde_json::json!({"positive": event.positive, "neutral": event.neutral, "negative": event.negative}),
+            first_seen: event.first_seen.to_string(),
+            engagement: event.engagement,
+            authority: event.authority,
+            lead_story_first: &result.index.first(lead_story).id,
+            weights: serde_json::json!({"volume": weights.volume, "engagement": weights.engagement, "authority": weights.authority, "growth": weights.growth}),
         };
         serde_json::to_writer(&mut out, &line)?;
         out.write_all(b"\n")?;

@@ -439,3 +439,77 @@ fn dedupe_prints_story_and_first_publisher_in_input_order() {
     );
     assert_fails(&bad, 1, "line 1: malformed document: published_at");
 }
+
+#[test]
+fn hot_ranks_events_with_their_figures() {
+    let docs = [
+        (
+            "a",
+            "小米汽车宣布召回部分SU7车辆，原因是制动软件异常",
+            "2026-11-20T01:00:00Z",
+            "news",
+        ),
+        (
+            "b",
+            "小米SU7召回：车主可免费升级制动软件",
+            "2026-11-20T20:00:00Z",
+            "weibo",
+        ),
+        (
+            "c",
+            "SU7召回范围公布，小米汽车回应车主关切",
+            "2026-11-20T21:00:00Z",
+            "weibo",
+        ),
+        (
+            "d",
+            "国足今晚对阵日本队，比赛将在北京举行",
+            "2026-11-20T02:00:00Z",
+            "news",
+        ),
+    ];
+    let lines: String = docs
+        .iter()
+        .map(|(id, body, time, channel)| format!("{}\n", serde_json::json!({"id": id, "body": body, "published_at": time, "channel": channel})))
+        .collect();
+    let dir = files(&[("docs.ndjson", &lines)]);
+    let output = vane(
+        &[
+            "hot",
+            "--docs",
+            dir.join("docs.ndjson").to_str().unwrap(),
+            "--window",
+            "24h",
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let events: Vec<serde_json::Value> = text(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_eq!(events[0]["volume"], 3);
+    assert_eq!(events[0]["first_seen"], "2026-11-20T01:00:00Z");
+    assert_eq!(
+        events[0]["lead_story_first"]
+            .as_str()
+            .map(|id| ["a", "b", "c"].contains(&id)),
+        Some(true)
+    );
+    assert!(events[0]["heat"].as_f64() > events[1]["heat"].as_f64());
+    assert_fails(
+        &vane(
+            &[
+                "hot",
+                "--docs",
+                dir.join("docs.ndjson").to_str().unwrap(),
+                "--window",
+                "24x",
+            ],
+            None,
+        ),
+        2,
+        "the unit is s, m, h or d",
+    );
+}
