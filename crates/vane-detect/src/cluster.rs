@@ -5,7 +5,7 @@
 //! restarts finds `k` clusters.
 
 use rustc_hash::FxHashMap;
-use vane_text::{NormalizedText, TokenKind, keyword_candidates};
+use vane_text::{NormalizedText, Seeded, TokenKind, keyword_candidates};
 
 /// A sparse vector: (feature, weight), sorted by feature.
 pub type SparseVector = Vec<(u32, f32)>;
@@ -107,22 +107,6 @@ impl Vectorizer {
     }
 }
 
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 fn dot(vector: &SparseVector, centroid: &[f32]) -> f32 {
     vector
         .iter()
@@ -142,7 +126,7 @@ pub fn k_means(
 ) -> Vec<usize> {
     let mut best: Option<(f64, Vec<usize>)> = None;
     for restart in 0..restarts.max(1) {
-        let mut random = Random(seed.wrapping_add(restart as u64 * 0x5851_F42D));
+        let mut random = Seeded::new(seed.wrapping_add(restart as u64 * 0x5851_F42D));
         let (score, assignment) = k_means_once(vectors, dimensions, k, &mut random);
         if best
             .as_ref()
@@ -158,7 +142,7 @@ fn k_means_once(
     vectors: &[SparseVector],
     dimensions: usize,
     k: usize,
-    random: &mut Random,
+    random: &mut Seeded,
 ) -> (f64, Vec<usize>) {
     let count = vectors.len();
     if count == 0 || k == 0 {
@@ -173,7 +157,9 @@ fn k_means_once(
         }
         dense
     };
-    centroids.push(densify(&vectors[(random.next() % count as u64) as usize]));
+    centroids.push(densify(
+        &vectors[(random.next_u64() % count as u64) as usize],
+    ));
     let mut nearest: Vec<f64> = vectors
         .iter()
         .map(|vector| (1.0 - dot(vector, &centroids[0]) as f64).max(0.0))

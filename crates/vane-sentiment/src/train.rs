@@ -4,6 +4,8 @@
 //! separate calibration split. Deterministic: the same data and config give
 //! the same model, bit for bit.
 
+use vane_text::Seeded;
+
 use crate::features::extract;
 use crate::model::{LinearPart, length_norm};
 use crate::{Label, Language, SentimentModel};
@@ -27,29 +29,9 @@ pub struct Split {
     pub validation: Vec<Example>,
 }
 
-/// SplitMix64, for shuffles that are the same on every machine.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for index in (1..items.len()).rev() {
-            let other = (self.next() % (index as u64 + 1)) as usize;
-            items.swap(index, other);
-        }
-    }
-}
-
 /// Shuffles with `seed` and cuts 80 % train, 10 % calibration, 10 % validation.
 pub fn split(mut examples: Vec<Example>, seed: u64) -> Split {
-    Random(seed).shuffle(&mut examples);
+    Seeded::new(seed).shuffle(&mut examples);
     let validation = examples.split_off(examples.len() - examples.len() / 10);
     let calibration = examples.split_off(examples.len() - examples.len() / 9);
     Split {
@@ -160,7 +142,7 @@ fn fit(examples: &[(&[u32], bool)], bits: u32, config: &TrainingConfig) -> Vec<f
     let mut weights = vec![0f32; size];
     let mut squared = vec![0f32; size];
     let mut order: Vec<usize> = (0..examples.len()).collect();
-    let mut random = Random(config.seed);
+    let mut random = Seeded::new(config.seed);
     for _ in 0..config.epochs {
         random.shuffle(&mut order);
         for &index in &order {
@@ -238,7 +220,7 @@ pub fn train(
         .iter()
         .filter(|text| text.chars().count() >= 20)
         .collect();
-    Random(config.seed ^ 0x000B_1EC7).shuffle(&mut news);
+    Seeded::new(config.seed ^ 0x000B_1EC7).shuffle(&mut news);
     let reported: Vec<&String> = news.iter().take(NEWS_REPORTED).copied().collect();
     let tuning: Vec<&String> = news
         .iter()

@@ -13,6 +13,7 @@ mod html;
 mod keywords;
 mod language;
 mod normalize;
+mod seeded;
 mod sentences;
 mod tokens;
 #[rustfmt::skip]
@@ -30,5 +31,6 @@ pub use normalize::{
     fold_char, for_each_nfkc_char, for_each_normalized_char, lower_char, strip_accents_into,
     to_simplified, traditional_to_simplified_pairs,
 };
+pub use seeded::Seeded;
 pub use sentences::sentences;
 pub use tokens::{NormalizedText, Token, TokenKind};

@@ -9,35 +9,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 use vane_model::{Channel, Document, DocumentId, TopicId};
-
-/// SplitMix64: small, fast and the same on every machine.
-pub(crate) struct Random(u64);
-
-impl Random {
-    pub(crate) fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    pub(crate) fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    pub(crate) fn below(&mut self, bound: usize) -> usize {
-        (self.next() % bound.max(1) as u64) as usize
-    }
-
-    pub(crate) fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
+use vane_text::Seeded;
 
 /// The texts the material is cut from.
 pub(crate) struct Corpus {
@@ -111,7 +83,7 @@ const TARGET_BYTES: usize = 2048;
 
 /// `count` documents of about 2 KB, two Chinese to one English.
 pub(crate) fn documents(corpus: &Corpus, count: usize, seed: u64) -> Vec<Document> {
-    let mut random = Random::new(seed);
+    let mut random = Seeded::new(seed);
     (0..count)
         .map(|index| {
             let chinese = index % 3 != 2;
@@ -320,7 +292,7 @@ fn vocabulary(corpus: &Corpus) -> Vocabulary {
 /// `count` topics of the shapes PR teams write.
 pub(crate) fn topics(corpus: &Corpus, count: usize, seed: u64) -> Vec<(TopicId, String)> {
     let vocabulary = vocabulary(corpus);
-    let mut random = Random::new(seed);
+    let mut random = Seeded::new(seed);
     (0..count)
         .map(|index| {
             (
@@ -335,7 +307,7 @@ pub(crate) fn topics(corpus: &Corpus, count: usize, seed: u64) -> Vec<(TopicId, 
 /// 1998 texts rarely mention (as in real streams, where most documents
 /// mention none of a team's brands); one in five is a name-like word of the
 /// corpus, so that topics do match and verification is exercised.
-fn name(vocabulary: &Vocabulary, random: &mut Random) -> String {
+fn name(vocabulary: &Vocabulary, random: &mut Seeded) -> String {
     match random.below(10) {
         0..=3 => random.pick(BRANDS_ZH).to_string(),
         4..=5 => random.pick(BRANDS_EN).to_lowercase(),
@@ -349,7 +321,7 @@ fn name(vocabulary: &Vocabulary, random: &mut Random) -> String {
     }
 }
 
-fn issue(vocabulary: &Vocabulary, random: &mut Random) -> String {
+fn issue(vocabulary: &Vocabulary, random: &mut Seeded) -> String {
     match random.below(10) {
         0..=4 => random.pick(ISSUES_ZH).to_string(),
         5..=7 => random.pick(ISSUES_EN).to_string(),
@@ -359,10 +331,10 @@ fn issue(vocabulary: &Vocabulary, random: &mut Random) -> String {
 }
 
 fn or_list(
-    random: &mut Random,
+    random: &mut Seeded,
     low: usize,
     high: usize,
-    mut item: impl FnMut(&mut Random) -> String,
+    mut item: impl FnMut(&mut Seeded) -> String,
 ) -> String {
     let count = low + random.below(high - low + 1);
     let items: Vec<String> = (0..count).map(|_| item(random)).collect();
@@ -373,7 +345,7 @@ fn or_list(
     }
 }
 
-fn topic(vocabulary: &Vocabulary, random: &mut Random) -> String {
+fn topic(vocabulary: &Vocabulary, random: &mut Seeded) -> String {
     match random.below(8) {
         0 | 1 => format!(
             "{} AND {} NOT site:{}",

@@ -7,25 +7,11 @@
 //! different articles carrying the same long copyright boilerplate.
 
 use std::collections::HashMap;
+use vane_text::Seeded;
 
 use vane_detect::{StoryConfig, StoryIndex};
 use vane_model::Timestamp;
 use vane_text::{keywords, sentences, traditional_to_simplified_pairs};
-
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, bound: usize) -> usize {
-        (self.next() % bound.max(1) as u64) as usize
-    }
-}
 
 pub(crate) struct Generated {
     pub(crate) id: String,
@@ -75,7 +61,7 @@ fn sentence_list(text: &str) -> Vec<String> {
 }
 
 /// One republished copy of `original` with one to three edits.
-fn copy_of(original: &str, chinese: bool, donor: &str, random: &mut Random) -> String {
+fn copy_of(original: &str, chinese: bool, donor: &str, random: &mut Seeded) -> String {
     let mut text = original.to_string();
     let edits = 1 + random.below(3);
     for _ in 0..edits {
@@ -153,7 +139,7 @@ fn copy_of(original: &str, chinese: bool, donor: &str, random: &mut Random) -> S
 }
 
 pub(crate) fn generate(seed: u64) -> (Vec<Generated>, usize) {
-    let mut random = Random(seed);
+    let mut random = Seeded::new(seed);
     let chinese = shared_data("news/zh/peoples_daily_199801.txt");
     let paragraphs: Vec<&str> = chinese
         .lines()

@@ -3,6 +3,7 @@
 //! spans for every (query, document) pair.
 
 use std::collections::HashMap;
+use vane_text::Seeded;
 
 use vane_model::{Channel, Document, DocumentId, TextField, TopicId};
 use vane_query::{
@@ -14,31 +15,6 @@ use crate::naive;
 
 const QUERIES: usize = 1000;
 const DOCUMENTS: usize = 1100;
-
-/// SplitMix64: a small deterministic generator, so failures reproduce.
-struct Random(u64);
-
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, bound: usize) -> usize {
-        (self.next() % bound as u64) as usize
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
 
 fn data_dir() -> std::path::PathBuf {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/news");
@@ -72,7 +48,7 @@ const AUTHORS: &[&str] = &[
 ];
 const REGIONS: &[&str] = &["广东", "廣東", "北京", "NSW", "Victoria"];
 
-fn documents(random: &mut Random) -> Vec<Document> {
+fn documents(random: &mut Seeded) -> Vec<Document> {
     let dir = data_dir();
     let chinese = std::fs::read_to_string(dir.join("zh/peoples_daily_199801.txt"))
         .expect("People's Daily text");
@@ -152,7 +128,7 @@ struct Vocabulary {
     phrases: Vec<String>,
 }
 
-fn vocabulary(documents: &[Document], random: &mut Random) -> Vocabulary {
+fn vocabulary(documents: &[Document], random: &mut Seeded) -> Vocabulary {
     let mut han_counts: HashMap<String, usize> = HashMap::new();
     let mut word_counts: HashMap<String, usize> = HashMap::new();
     let mut cased_counts: HashMap<String, usize> = HashMap::new();
@@ -209,7 +185,7 @@ fn expr(kind: ExprKind) -> Expr {
     Expr::new(kind, Span::default())
 }
 
-fn term_text(vocabulary: &Vocabulary, random: &mut Random) -> (String, bool) {
+fn term_text(vocabulary: &Vocabulary, random: &mut Seeded) -> (String, bool) {
     match random.below(10) {
         0..=2 => (random.pick(&vocabulary.han).clone(), false),
         3..=4 => (random.pick(&vocabulary.words).clone(), false),
@@ -239,7 +215,7 @@ fn term_text(vocabulary: &Vocabulary, random: &mut Random) -> (String, bool) {
     }
 }
 
-fn term(vocabulary: &Vocabulary, random: &mut Random, slop_allowed: bool) -> Expr {
+fn term(vocabulary: &Vocabulary, random: &mut Seeded, slop_allowed: bool) -> Expr {
     let (text, case_sensitive) = term_text(vocabulary, random);
     let slop =
         (slop_allowed && !case_sensitive && random.chance(10)).then(|| random.below(4) as u32);
@@ -250,7 +226,7 @@ fn term(vocabulary: &Vocabulary, random: &mut Random, slop_allowed: bool) -> Exp
     }))
 }
 
-fn meta(random: &mut Random) -> Expr {
+fn meta(random: &mut Seeded) -> Expr {
     let condition = match random.below(8) {
         0 => MetaCondition::Site(vec![
             random
@@ -306,7 +282,7 @@ fn meta(random: &mut Random) -> Expr {
     expr(ExprKind::Meta(condition))
 }
 
-fn near_operand(vocabulary: &Vocabulary, random: &mut Random) -> Expr {
+fn near_operand(vocabulary: &Vocabulary, random: &mut Seeded) -> Expr {
     if random.chance(30) {
         expr(ExprKind::Or(
             (0..2 + random.below(2))
@@ -318,7 +294,7 @@ fn near_operand(vocabulary: &Vocabulary, random: &mut Random) -> Expr {
     }
 }
 
-fn query(vocabulary: &Vocabulary, random: &mut Random, depth: usize, allow_fields: bool) -> Expr {
+fn query(vocabulary: &Vocabulary, random: &mut Seeded, depth: usize, allow_fields: bool) -> Expr {
     if depth == 0 || random.chance(30) {
         return match random.below(10) {
             0 if allow_fields => meta(random),
@@ -359,7 +335,7 @@ fn query(vocabulary: &Vocabulary, random: &mut Random, depth: usize, allow_field
 
 #[test]
 fn percolator_agrees_with_the_naive_evaluator_on_a_million_pairs() {
-    let mut random = Random(0x5EED_2026);
+    let mut random = Seeded::new(0x5EED_2026);
     let documents = documents(&mut random);
     let vocabulary = vocabulary(&documents, &mut random);
     let queries: Vec<Query> = (0..QUERIES)
