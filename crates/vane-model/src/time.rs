@@ -124,6 +124,79 @@ impl Timestamp {
     }
 }
 
+impl Timestamp {
+    /// Parses RFC 2822 dates as RSS writes them: `Tue, 10 Jun 2003
+    /// 04:00:00 GMT`, `10 Jun 2003 12:00 +0800` (the weekday is optional,
+    /// seconds too; zones GMT, UT, Z, the US zones and ±HHMM).
+    pub fn parse_rfc2822(text: &str) -> Result<Timestamp, TimestampError> {
+        let error = || TimestampError(text.to_string());
+        let trimmed = text.trim();
+        let without_weekday = trimmed
+            .split_once(',')
+            .map_or(trimmed, |(_, rest)| rest)
+            .trim();
+        let parts: Vec<&str> = without_weekday.split_whitespace().collect();
+        let [day, month, year, time, zone] = parts.as_slice() else {
+            return Err(error());
+        };
+        let day: i64 = day.parse().map_err(|_| error())?;
+        const MONTHS: [&str; 12] = [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ];
+        let month = MONTHS
+            .iter()
+            .position(|name| month.to_ascii_lowercase().starts_with(name))
+            .ok_or_else(error)? as i64
+            + 1;
+        let mut year: i64 = year.parse().map_err(|_| error())?;
+        if year < 100 {
+            year += if year < 50 { 2000 } else { 1900 };
+        }
+        let clock: Vec<i64> = time
+            .split(':')
+            .map(|part| part.parse().map_err(|_| error()))
+            .collect::<Result<_, _>>()?;
+        let (hour, minute, second) = match clock.as_slice() {
+            [hour, minute] => (*hour, *minute, 0),
+            [hour, minute, second] => (*hour, *minute, *second),
+            _ => return Err(error()),
+        };
+        let offset_minutes = match zone.to_ascii_uppercase().as_str() {
+            "GMT" | "UT" | "UTC" | "Z" => 0,
+            "EST" => -300,
+            "EDT" => -240,
+            "CST" => -360,
+            "CDT" => -300,
+            "MST" => -420,
+            "MDT" => -360,
+            "PST" => -480,
+            "PDT" => -420,
+            zone if zone.len() == 5 && (zone.starts_with('+') || zone.starts_with('-')) => {
+                let value: i64 = zone[1..].parse().map_err(|_| error())?;
+                let minutes = value / 100 * 60 + value % 100;
+                if zone.starts_with('-') {
+                    -minutes
+                } else {
+                    minutes
+                }
+            }
+            _ => return Err(error()),
+        };
+        if !(1..=12).contains(&month)
+            || !(1..=31).contains(&day)
+            || hour > 23
+            || minute > 59
+            || second > 60
+        {
+            return Err(error());
+        }
+        Ok(Timestamp(
+            days_from_civil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second
+                - offset_minutes * 60,
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -271,6 +271,15 @@ pub fn extract_article(html: &str) -> Article {
             });
         }
     }
+    // text after the last tag (a fragment without tags is all text)
+    if !rest.contains('<') && !rest.is_empty() {
+        let decoded = decode_entities(rest);
+        if in_title {
+            title.push_str(&decoded);
+        } else {
+            current.push_str(&decoded);
+        }
+    }
     flush(&mut current, &mut current_links, &stack, &mut paragraphs);
 
     // the container with the most non-link text wins

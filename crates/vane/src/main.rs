@@ -6,6 +6,7 @@
 
 mod bench;
 mod corpus;
+mod feed;
 mod query;
 mod sentiment;
 mod stories;
@@ -77,6 +78,16 @@ enum Command {
         #[arg(long)]
         skip_bad: bool,
     },
+    /// A saved RSS 2.0, RSS 1.0, Atom or JSON feed as documents (NDJSON).
+    Feed {
+        file: std::path::PathBuf,
+        /// The source name that scopes item ids (default: the file name).
+        #[arg(long)]
+        source: Option<String>,
+        /// The HTTP Content-Type it was served with, for its charset.
+        #[arg(long)]
+        content_type: Option<String>,
+    },
     /// Quick checks of the text analysis: language, keywords.
     #[command(subcommand)]
     Text(text::TextCommand),
@@ -133,6 +144,11 @@ fn main() -> ExitCode {
             top,
             skip_bad,
         } => stories::hot(&docs, &window, top, skip_bad),
+        Command::Feed {
+            file,
+            source,
+            content_type,
+        } => feed::run(&file, source.as_deref(), content_type.as_deref()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -513,3 +513,31 @@ fn hot_ranks_events_with_their_figures() {
         "the unit is s, m, h or d",
     );
 }
+
+#[test]
+fn feed_files_become_documents_for_matching() {
+    let dir = files(&[
+        (
+            "tech.xml",
+            "<rss version=\"2.0\"><channel><title>T</title><item><title>小米汽车召回</title><link>https://news.example.cn/1</link><guid>g1</guid><description>&lt;p&gt;小米汽车宣布召回部分车辆。&lt;/p&gt;</description><pubDate>Fri, 20 Nov 2026 01:30:00 GMT</pubDate></item></channel></rss>",
+        ),
+        ("broken.xml", "<rss><channel><item></channel></rss>"),
+        ("topics.ndjson", TOPICS),
+    ]);
+    let output = vane(&["feed", dir.join("tech.xml").to_str().unwrap()], None);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let document: serde_json::Value = serde_json::from_str(text(&output.stdout).trim()).unwrap();
+    assert_eq!(document["id"], "tech:g1");
+    assert_eq!(document["body"], "小米汽车宣布召回部分车辆。");
+    assert_eq!(document["published_at"], "2026-11-20T01:30:00Z");
+    let matched = match_topics(&dir.join("topics.ndjson"), &text(&output.stdout), &[]);
+    assert_eq!(
+        text(&matched.stdout),
+        "{\"id\":\"tech:g1\",\"topics\":[\"safety\",\"brand\"]}\n"
+    );
+    assert_fails(
+        &vane(&["feed", dir.join("broken.xml").to_str().unwrap()], None),
+        2,
+        "malformed XML at line 1",
+    );
+}
