@@ -33,6 +33,15 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     era * 146_097 + day_of_era - 719_468
 }
 
+/// Whether date and clock fields are in range (a leap second allowed).
+fn valid_fields(month: i64, day: i64, hour: i64, minute: i64, second: i64) -> bool {
+    (1..=12).contains(&month)
+        && (1..=31).contains(&day)
+        && hour <= 23
+        && minute <= 59
+        && second <= 60
+}
+
 /// The civil date of a day count from 1970-01-01 (Howard Hinnant's algorithm).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let days = days + 719_468;
@@ -94,12 +103,7 @@ impl Timestamp {
         }
         let (year, month, day) = (number(0, 4)?, number(5, 2)?, number(8, 2)?);
         let (hour, minute, second) = (number(11, 2)?, number(14, 2)?, number(17, 2)?);
-        if !(1..=12).contains(&month)
-            || !(1..=31).contains(&day)
-            || hour > 23
-            || minute > 59
-            || second > 60
-        {
+        if !valid_fields(month, day, hour, minute, second) {
             return Err(error());
         }
         let mut at = 19;
@@ -182,12 +186,7 @@ impl Timestamp {
             }
             _ => return Err(error()),
         };
-        if !(1..=12).contains(&month)
-            || !(1..=31).contains(&day)
-            || hour > 23
-            || minute > 59
-            || second > 60
-        {
+        if !valid_fields(month, day, hour, minute, second) {
             return Err(error());
         }
         Ok(Timestamp(

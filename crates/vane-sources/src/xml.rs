@@ -1,6 +1,9 @@
 //! A small XML reader for feeds: elements with attributes, text, CDATA and
 //! character references, into a tree. Namespaces are kept as prefixes
-//! (`dc:creator`); feeds are small enough to hold whole.
+//! (`dc:creator`); feeds are small enough to hold whole. Character
+//! references are decoded by `vane_text::decode_entities`.
+
+use vane_text::decode_entities;
 
 /// An element and what it holds.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -56,52 +59,6 @@ pub(crate) struct XmlError {
 
 fn line_of(text: &str, at: usize) -> usize {
     text[..at.min(text.len())].matches('\n').count() + 1
-}
-
-pub(crate) fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let end = rest.as_bytes()[..rest.len().min(12)]
-            .iter()
-            .position(|&byte| byte == b';');
-        let decoded = end.and_then(|end| {
-            let entity = &rest[1..end];
-            let c = match entity {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                _ if entity.starts_with("#x") || entity.starts_with("#X") => {
-                    u32::from_str_radix(&entity[2..], 16)
-                        .ok()
-                        .and_then(char::from_u32)
-                }
-                _ if entity.starts_with('#') => entity[1..].parse().ok().and_then(char::from_u32),
-                _ => None,
-            };
-            c.map(|c| (c, end))
-        });
-        match decoded {
-            Some((c, end)) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 fn attributes(text: &str) -> Vec<(String, String)> {

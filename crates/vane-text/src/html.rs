@@ -425,8 +425,9 @@ fn attribute(attributes: &str, name: &str) -> Option<String> {
     None
 }
 
-/// Decodes the character references that appear in article text.
-fn decode_entities(text: &str) -> String {
+/// Decodes character references (`&amp;`, `&#26032;`, `&#x65B0;`, the
+/// common named ones); an unknown or unterminated reference stays as text.
+pub fn decode_entities(text: &str) -> String {
     if !text.contains('&') {
         return text.to_string();
     }
