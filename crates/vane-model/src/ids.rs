@@ -59,3 +59,7 @@ string_id!(
     /// The id of a document, stable across re-delivery.
     DocumentId
 );
+string_id!(
+    /// The id of a configured source (a feed, an API poller), chosen by the user.
+    SourceId
+);

@@ -16,6 +16,7 @@ mod lint;
 mod parser;
 mod percolator;
 mod presearch;
+mod search;
 mod source;
 mod term;
 mod window;
@@ -28,6 +29,7 @@ pub use error::{ParseError, Warning};
 pub use percolator::{
     Hit, MIN_DOCUMENTS_TO_RETUNE, MatchScratch, MatchStatistics, Percolator, TopicError, TopicMatch,
 };
+pub use search::{SearchLiteral, SearchPlan, index_tokens};
 pub use term::{CompareSpace, TermCache, TermPattern, TokenPattern};
 
 use error::RawError;

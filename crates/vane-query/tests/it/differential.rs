@@ -399,3 +399,64 @@ fn percolator_agrees_with_the_naive_evaluator_on_a_million_pairs() {
         "{matched} of {pairs} pairs matched"
     );
 }
+
+/// Whether a document's index tokens satisfy a search plan, read naively:
+/// words compared whole, prefixes by start, Han runs as consecutive tokens.
+fn satisfies(plan: &vane_query::SearchPlan, tokens: &[&str]) -> bool {
+    use vane_query::SearchLiteral;
+    plan.clauses.iter().all(|clause| {
+        clause.iter().any(|literal| match literal {
+            SearchLiteral::Word(word) => tokens.contains(&word.as_str()),
+            SearchLiteral::Prefix(prefix) => tokens
+                .iter()
+                .any(|token| token.starts_with(prefix.as_str())),
+            SearchLiteral::Han(run) => {
+                let characters: Vec<String> = run.chars().map(String::from).collect();
+                tokens
+                    .windows(characters.len())
+                    .any(|window| window.iter().zip(&characters).all(|(a, b)| *a == b))
+            }
+        })
+    })
+}
+
+#[test]
+fn search_plans_never_exclude_a_matching_document() {
+    let mut random = Seeded::new(0x5EA2_C401);
+    let documents = documents(&mut random);
+    let vocabulary = vocabulary(&documents, &mut random);
+    let indexed: Vec<(PreparedDocument, String)> = documents
+        .iter()
+        .map(|document| {
+            let prepared = PreparedDocument::new(document);
+            let mut tokens = String::new();
+            for field in vane_model::TextField::ALL {
+                vane_query::index_tokens(prepared.text(field), &mut tokens);
+            }
+            (prepared, tokens)
+        })
+        .collect();
+    let (mut matched, mut pruned, mut planned) = (0usize, 0usize, 0usize);
+    for _ in 0..300 {
+        let text = query(&vocabulary, &mut random, 3, true).to_string();
+        let query = Query::parse(&text).unwrap();
+        let plan = query.search_plan();
+        planned += usize::from(!plan.clauses.is_empty());
+        for (prepared, tokens) in &indexed {
+            let tokens: Vec<&str> = tokens.split(' ').collect();
+            let candidate = satisfies(&plan, &tokens);
+            if naive::hits(query.expr(), prepared).is_some() {
+                matched += 1;
+                assert!(candidate, "plan {plan:?} of {text:?} excludes a match");
+            } else if !candidate {
+                pruned += 1;
+            }
+        }
+    }
+    eprintln!(
+        "search plans: {planned} of 300 with text clauses; {matched} matches kept, {pruned} non-matches pruned"
+    );
+    // the plans must narrow: most non-matching documents are never candidates
+    assert!(planned > 200, "{planned}");
+    assert!(pruned * 2 > 300 * documents.len() - matched, "{pruned}");
+}
