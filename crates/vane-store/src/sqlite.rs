@@ -1,0 +1,936 @@
+//! The embedded store: one SQLite file in WAL mode.
+//!
+//! One writer connection serialises every write (SQLite allows one writer
+//! anyway, and a single connection never waits on its own lock); a small
+//! pool of reader connections serves the API concurrently, reading the
+//! last committed state. `synchronous = NORMAL` in WAL mode keeps every
+//! committed transaction through a crash of the process (`kill -9`); only
+//! a power loss can take the last few back.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+    SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, QueryBuilder, Row, Sqlite};
+use vane_model::{
+    Channel, Document, DocumentId, Polarity, SourceConfig, SourceId, SourceState, Timestamp, Topic,
+    TopicId,
+};
+use vane_query::{SearchLiteral, SearchPlan};
+
+use crate::types::*;
+use crate::{Result, Store, StoreError};
+
+static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// Statements bind at most this many values (SQLite's limit is 32,766).
+const MAX_BINDS: usize = 30_000;
+
+/// The SQLite implementation of [`Store`].
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    writer: SqlitePool,
+    readers: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating when missing) the database at `url`
+    /// (`sqlite://PATH` or `sqlite:PATH`) and brings its schema up to date.
+    pub async fn open(url: &str) -> Result<SqliteStore> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(30))
+            .foreign_keys(false)
+            .pragma("cache_size", "-65536")
+            .pragma("temp_store", "memory");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options.clone())
+            .await?;
+        MIGRATIONS.run(&writer).await?;
+        let readers = SqlitePoolOptions::new()
+            .max_connections(4)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(SqliteStore { writer, readers })
+    }
+
+    /// Closes both pools, checkpointing the WAL.
+    pub async fn close(&self) {
+        self.readers.close().await;
+        self.writer.close().await;
+    }
+}
+
+fn polarity(text: &str) -> Result<Polarity> {
+    text.parse().map_err(StoreError::Corrupt)
+}
+
+fn channel(text: Option<String>) -> Result<Option<Channel>> {
+    text.filter(|text| !text.is_empty())
+        .map(|text| {
+            text.parse()
+                .map_err(|error| StoreError::Corrupt(format!("{error}")))
+        })
+        .transpose()
+}
+
+const DOCUMENT_COLUMNS: &str = "d.seq, d.id, d.source_id, d.title, d.body, d.url, d.site, \
+    d.author, d.lang, d.country, d.region, d.channel, d.verified, d.repost, d.followers, d.likes, \
+    d.comments, d.shares, d.views, d.published_at, d.received_at, d.sentiment, d.sentiment_score, \
+    d.emotion, d.story_id, d.parent_id, d.reach";
+
+fn stored_document(row: &SqliteRow) -> Result<StoredDocument> {
+    let published_at = Timestamp(row.try_get("published_at")?);
+    let number = |name: &str| -> Result<u64> { Ok(row.try_get::<i64, _>(name)?.max(0) as u64) };
+    Ok(StoredDocument {
+        seq: row.try_get("seq")?,
+        document: Document {
+            id: DocumentId::new(row.try_get::<String, _>("id")?),
+            title: row.try_get("title")?,
+            body: row.try_get("body")?,
+            url: row.try_get("url")?,
+            site: row.try_get("site")?,
+            author: row.try_get("author")?,
+            lang: row.try_get("lang")?,
+            country: row.try_get("country")?,
+            region: row.try_get("region")?,
+            channel: channel(row.try_get("channel")?)?,
+            verified: row.try_get("verified")?,
+            repost: row.try_get("repost")?,
+            followers: number("followers")?,
+            likes: number("likes")?,
+            comments: number("comments")?,
+            shares: number("shares")?,
+            views: number("views")?,
+            published_at: Some(published_at.to_string()),
+        },
+        source_id: row
+            .try_get::<Option<String>, _>("source_id")?
+            .map(SourceId::new),
+        published_at,
+        received_at: Timestamp(row.try_get("received_at")?),
+        sentiment: polarity(row.try_get("sentiment")?)?,
+        sentiment_score: row.try_get::<f64, _>("sentiment_score")? as f32,
+        emotion: row.try_get("emotion")?,
+        story_id: row.try_get("story_id")?,
+        parent_id: row.try_get("parent_id")?,
+        reach: number("reach")?,
+    })
+}
+
+fn stored_mention(row: &SqliteRow) -> Result<StoredMention> {
+    let hits: String = row.try_get("m_hits")?;
+    Ok(StoredMention {
+        topic: TopicId::new(row.try_get::<String, _>("m_topic")?),
+        sentiment: polarity(row.try_get("m_sentiment")?)?,
+        sentiment_score: row.try_get::<f64, _>("m_score")? as f32,
+        hits: serde_json::from_str(&hits)
+            .map_err(|error| StoreError::Corrupt(format!("mention hits: {error}")))?,
+        document: stored_document(row)?,
+    })
+}
+
+/// Appends the filter's conditions on the mention (`m`) or document (`d`) table.
+fn push_filter(query: &mut QueryBuilder<Sqlite>, filter: &Filter, table: &str) {
+    if let Some(topic) = &filter.topic {
+        if table == "m" {
+            query
+                .push(" AND m.topic_id = ")
+                .push_bind(topic.as_str().to_string());
+        } else {
+            query
+                .push(" AND EXISTS (SELECT 1 FROM mentions x WHERE x.topic_id = ")
+                .push_bind(topic.as_str().to_string())
+                .push(" AND x.document_seq = d.seq)");
+        }
+    }
+    if let Some(from) = filter.from {
+        query
+            .push(format!(" AND {table}.published_at >= "))
+            .push_bind(from.0);
+    }
+    if let Some(to) = filter.to {
+        query
+            .push(format!(" AND {table}.published_at < "))
+            .push_bind(to.0);
+    }
+    if let Some(channel) = filter.channel {
+        query
+            .push(format!(" AND {table}.channel = "))
+            .push_bind(channel.as_str());
+    }
+    if let Some(sentiment) = filter.sentiment {
+        query
+            .push(format!(" AND {table}.sentiment = "))
+            .push_bind(sentiment.as_str());
+    }
+    if let Some(site) = &filter.site {
+        let site = site.trim().to_lowercase();
+        query
+            .push(format!(" AND ({table}.site = "))
+            .push_bind(site.clone())
+            .push(format!(" OR {table}.site LIKE "))
+            .push_bind(format!("%.{}", site.replace(['%', '_'], "")))
+            .push(")");
+    }
+    if let Some(lang) = &filter.lang {
+        let primary = lang.split(['-', '_']).next().unwrap_or("").to_lowercase();
+        query
+            .push(format!(" AND ({table}.lang = "))
+            .push_bind(primary.clone())
+            .push(format!(" OR {table}.lang LIKE "))
+            .push_bind(format!("{}-%", primary.replace(['%', '_'], "")))
+            .push(")");
+    }
+}
+
+fn push_cursor(query: &mut QueryBuilder<Sqlite>, after: Option<Cursor>, time: &str, seq: &str) {
+    if let Some(cursor) = after {
+        query
+            .push(format!(" AND ({time} < "))
+            .push_bind(cursor.published_at)
+            .push(format!(" OR ({time} = "))
+            .push_bind(cursor.published_at)
+            .push(format!(" AND {seq} < "))
+            .push_bind(cursor.seq)
+            .push("))");
+    }
+}
+
+/// The FTS5 expression of a search plan: clauses joined by AND, literals by OR.
+fn fts_expression(plan: &SearchPlan) -> String {
+    let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
+    plan.clauses
+        .iter()
+        .map(|clause| {
+            let literals: Vec<String> = clause
+                .iter()
+                .map(|literal| match literal {
+                    SearchLiteral::Word(word) => quote(word),
+                    SearchLiteral::Prefix(prefix) => format!("{}*", quote(prefix)),
+                    SearchLiteral::Han(run) => {
+                        let spaced: Vec<String> = run.chars().map(String::from).collect();
+                        quote(&spaced.join(" "))
+                    }
+                })
+                .collect();
+            format!("({})", literals.join(" OR "))
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// Rollup key: topic, bucket seconds, bucket start, channel, sentiment.
+type RollupKey = (String, i64, i64, &'static str, &'static str);
+
+#[derive(Default)]
+struct RollupSums {
+    mentions: i64,
+    stories: i64,
+    engagement: i64,
+    views: i64,
+    reach: i64,
+}
+
+fn clamp(number: u64) -> i64 {
+    number.min(i64::MAX as u64) as i64
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn enqueue(
+        &self,
+        items: &[InboxItem],
+        dead_letters: &[NewDeadLetter],
+    ) -> Result<Enqueued> {
+        let mut outcome = Enqueued::default();
+        let mut transaction = self.writer.begin().await?;
+        for item in items {
+            let id = item.document.id.as_str();
+            let result = sqlx::query(
+                "INSERT INTO inbox (item_id, source_id, received_at, payload) \
+                 SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (SELECT 1 FROM documents WHERE id = ?1) \
+                 ON CONFLICT (item_id) DO NOTHING",
+            )
+            .bind(id)
+            .bind(item.source_id.as_ref().map(SourceId::as_str))
+            .bind(item.received_at.0)
+            .bind(crate::inbox_payload(&item.document))
+            .execute(&mut *transaction)
+            .await?;
+            if result.rows_affected() == 1 {
+                outcome.new += 1;
+            } else {
+                outcome.duplicates += 1;
+            }
+        }
+        insert_dead_letters(&mut transaction, dead_letters).await?;
+        outcome.dead_letters = dead_letters.len();
+        transaction.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn queued(&self, limit: usize) -> Result<Vec<InboxEntry>> {
+        let rows = sqlx::query(
+            "SELECT seq, source_id, received_at, payload FROM inbox ORDER BY seq LIMIT ?",
+        )
+        .bind(limit as i64)
+        .fetch_all(&self.writer)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let payload: String = row.try_get("payload")?;
+                Ok(InboxEntry {
+                    seq: row.try_get("seq")?,
+                    source_id: row
+                        .try_get::<Option<String>, _>("source_id")?
+                        .map(SourceId::new),
+                    received_at: Timestamp(row.try_get("received_at")?),
+                    document: serde_json::from_str(&payload)
+                        .map_err(|error| StoreError::Corrupt(format!("inbox item: {error}")))?,
+                })
+            })
+            .collect()
+    }
+
+    async fn inbox_depth(&self) -> Result<u64> {
+        let depth: i64 = sqlx::query_scalar("SELECT count(*) FROM inbox")
+            .fetch_one(&self.readers)
+            .await?;
+        Ok(depth as u64)
+    }
+
+    async fn commit(&self, batch: &Commit) -> Result<Committed> {
+        let mut transaction = self.writer.begin().await?;
+        let mut inserted = Vec::with_capacity(batch.documents.len());
+        let mut rollups: HashMap<RollupKey, RollupSums> = HashMap::new();
+        for new in &batch.documents {
+            let document = &new.document;
+            let result = sqlx::query(
+                "INSERT INTO documents (id, source_id, title, body, url, site, author, lang, \
+                 country, region, channel, verified, repost, followers, likes, comments, shares, \
+                 views, published_at, received_at, sentiment, sentiment_score, emotion, story_id, \
+                 parent_id, reach) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
+                 ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(document.id.as_str())
+            .bind(new.source_id.as_ref().map(SourceId::as_str))
+            .bind(&document.title)
+            .bind(&document.body)
+            .bind(&document.url)
+            .bind(&document.site)
+            .bind(&document.author)
+            .bind(&document.lang)
+            .bind(&document.country)
+            .bind(&document.region)
+            .bind(document.channel.map(Channel::as_str))
+            .bind(document.verified)
+            .bind(document.repost)
+            .bind(clamp(document.followers))
+            .bind(clamp(document.likes))
+            .bind(clamp(document.comments))
+            .bind(clamp(document.shares))
+            .bind(clamp(document.views))
+            .bind(new.published_at.0)
+            .bind(new.received_at.0)
+            .bind(new.sentiment.as_str())
+            .bind(f64::from(new.sentiment_score))
+            .bind(new.emotion.as_deref())
+            .bind(&new.story_id)
+            .bind(new.parent_id.as_deref())
+            .bind(clamp(new.reach))
+            .execute(&mut *transaction)
+            .await?;
+            if result.rows_affected() == 0 {
+                inserted.push(false);
+                continue;
+            }
+            inserted.push(true);
+            let seq = result.last_insert_rowid();
+            sqlx::query("INSERT INTO documents_fts (rowid, tokens) VALUES (?, ?)")
+                .bind(seq)
+                .bind(&new.index_tokens)
+                .execute(&mut *transaction)
+                .await?;
+            let channel = document.channel.map(Channel::as_str).unwrap_or("");
+            let engagement = clamp(document.likes)
+                .saturating_add(clamp(document.comments))
+                .saturating_add(clamp(document.shares));
+            for mention in &new.mentions {
+                let hits = serde_json::to_string(&mention.hits).expect("hits serialise");
+                sqlx::query(
+                    "INSERT INTO mentions (topic_id, document_seq, published_at, sentiment, \
+                     sentiment_score, hits, channel, site, lang, story_id) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                )
+                .bind(mention.topic.as_str())
+                .bind(seq)
+                .bind(new.published_at.0)
+                .bind(mention.sentiment.as_str())
+                .bind(f64::from(mention.sentiment_score))
+                .bind(hits)
+                .bind(document.channel.map(Channel::as_str))
+                .bind(&document.site)
+                .bind(&document.lang)
+                .bind(&new.story_id)
+                .execute(&mut *transaction)
+                .await?;
+                for bucket in Bucket::ALL {
+                    let sums = rollups
+                        .entry((
+                            mention.topic.as_str().to_string(),
+                            bucket.seconds(),
+                            bucket.start(new.published_at),
+                            channel,
+                            mention.sentiment.as_str(),
+                        ))
+                        .or_default();
+                    sums.mentions += 1;
+                    sums.stories += i64::from(mention.new_story);
+                    sums.engagement = sums.engagement.saturating_add(engagement);
+                    sums.views = sums.views.saturating_add(clamp(document.views));
+                    sums.reach = sums.reach.saturating_add(clamp(new.reach));
+                }
+            }
+        }
+        insert_dead_letters(&mut transaction, &batch.dead_letters).await?;
+        for chunk in batch.inbox_done.chunks(MAX_BINDS) {
+            let mut query = QueryBuilder::<Sqlite>::new("DELETE FROM inbox WHERE seq IN (");
+            let mut list = query.separated(", ");
+            for seq in chunk {
+                list.push_bind(*seq);
+            }
+            query.push(")");
+            query.build().execute(&mut *transaction).await?;
+        }
+        let rollups: Vec<(RollupKey, RollupSums)> = rollups.into_iter().collect();
+        for chunk in rollups.chunks(MAX_BINDS / 10) {
+            let mut query = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO rollups (topic_id, bucket_seconds, bucket_start, channel, sentiment, \
+                 mentions, stories, engagement, views, reach) ",
+            );
+            query.push_values(chunk, |mut row, (key, sums)| {
+                row.push_bind(key.0.clone())
+                    .push_bind(key.1)
+                    .push_bind(key.2)
+                    .push_bind(key.3)
+                    .push_bind(key.4)
+                    .push_bind(sums.mentions)
+                    .push_bind(sums.stories)
+                    .push_bind(sums.engagement)
+                    .push_bind(sums.views)
+                    .push_bind(sums.reach);
+            });
+            query.push(
+                " ON CONFLICT (topic_id, bucket_seconds, bucket_start, channel, sentiment) \
+                 DO UPDATE SET mentions = mentions + excluded.mentions, \
+                 stories = stories + excluded.stories, \
+                 engagement = engagement + excluded.engagement, \
+                 views = views + excluded.views, reach = reach + excluded.reach",
+            );
+            query.build().execute(&mut *transaction).await?;
+        }
+        transaction.commit().await?;
+        Ok(Committed { inserted })
+    }
+
+    async fn stored_ids(&self, ids: &[&str]) -> Result<Vec<String>> {
+        let mut found = Vec::new();
+        for chunk in ids.chunks(MAX_BINDS) {
+            let mut query = QueryBuilder::<Sqlite>::new("SELECT id FROM documents WHERE id IN (");
+            let mut list = query.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            query.push(")");
+            let rows = query.build().fetch_all(&self.writer).await?;
+            for row in rows {
+                found.push(row.try_get("id")?);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn recent_documents(&self, since: Timestamp) -> Result<Vec<StoredDocument>> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents d WHERE d.received_at >= ? ORDER BY d.seq"
+        )))
+        .bind(since.0)
+        .fetch_all(&self.readers)
+        .await?;
+        rows.iter().map(stored_document).collect()
+    }
+
+    async fn recent_topic_stories(&self, since: Timestamp) -> Result<Vec<(TopicId, String)>> {
+        let rows =
+            sqlx::query("SELECT DISTINCT topic_id, story_id FROM mentions WHERE published_at >= ?")
+                .bind(since.0)
+                .fetch_all(&self.readers)
+                .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    TopicId::new(row.try_get::<String, _>("topic_id")?),
+                    row.try_get("story_id")?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn document(&self, id: &str) -> Result<Option<StoredDocument>> {
+        let row = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents d WHERE d.id = ?"
+        )))
+        .bind(id)
+        .fetch_optional(&self.readers)
+        .await?;
+        row.as_ref().map(stored_document).transpose()
+    }
+
+    async fn document_mentions(&self, id: &str) -> Result<Vec<StoredMention>> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT m.topic_id AS m_topic, m.sentiment AS m_sentiment, \
+             m.sentiment_score AS m_score, m.hits AS m_hits, {DOCUMENT_COLUMNS} \
+             FROM documents d JOIN mentions m ON m.document_seq = d.seq WHERE d.id = ? \
+             ORDER BY m.topic_id"
+        )))
+        .bind(id)
+        .fetch_all(&self.readers)
+        .await?;
+        rows.iter().map(stored_mention).collect()
+    }
+
+    async fn mentions(
+        &self,
+        filter: &Filter,
+        after: Option<Cursor>,
+        limit: usize,
+    ) -> Result<Page<StoredMention>> {
+        let mut query = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT m.topic_id AS m_topic, m.sentiment AS m_sentiment, \
+             m.sentiment_score AS m_score, m.hits AS m_hits, {DOCUMENT_COLUMNS} \
+             FROM mentions m JOIN documents d ON d.seq = m.document_seq WHERE 1 = 1"
+        ));
+        push_filter(&mut query, filter, "m");
+        push_cursor(&mut query, after, "m.published_at", "m.document_seq");
+        query
+            .push(" ORDER BY m.published_at DESC, m.document_seq DESC LIMIT ")
+            .push_bind(limit as i64 + 1);
+        let rows = query.build().fetch_all(&self.readers).await?;
+        let mut items: Vec<StoredMention> =
+            rows.iter().map(stored_mention).collect::<Result<_>>()?;
+        let next = page_end(&mut items, limit, |mention| &mention.document);
+        Ok(Page { items, next })
+    }
+
+    async fn documents(
+        &self,
+        filter: &Filter,
+        after: Option<Cursor>,
+        limit: usize,
+    ) -> Result<Page<StoredDocument>> {
+        let mut query = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents d WHERE 1 = 1"
+        ));
+        push_filter(&mut query, filter, "d");
+        push_cursor(&mut query, after, "d.published_at", "d.seq");
+        query
+            .push(" ORDER BY d.published_at DESC, d.seq DESC LIMIT ")
+            .push_bind(limit as i64 + 1);
+        let rows = query.build().fetch_all(&self.readers).await?;
+        let mut items: Vec<StoredDocument> =
+            rows.iter().map(stored_document).collect::<Result<_>>()?;
+        let next = page_end(&mut items, limit, |document| document);
+        Ok(Page { items, next })
+    }
+
+    async fn search_candidates(
+        &self,
+        plan: &SearchPlan,
+        filter: &Filter,
+        after: Option<Cursor>,
+        limit: usize,
+    ) -> Result<Page<StoredDocument>> {
+        // newest stored first; the cursor's seq is the last one scanned
+        let mut query = QueryBuilder::<Sqlite>::new(format!("SELECT {DOCUMENT_COLUMNS} FROM "));
+        if plan.clauses.is_empty() {
+            query.push("documents d WHERE 1 = 1");
+            if let Some(cursor) = after {
+                query.push(" AND d.seq < ").push_bind(cursor.seq);
+            }
+            push_filter(&mut query, filter, "d");
+            query
+                .push(" ORDER BY d.seq DESC LIMIT ")
+                .push_bind(limit as i64);
+            let rows = query.build().fetch_all(&self.readers).await?;
+            let items: Vec<StoredDocument> =
+                rows.iter().map(stored_document).collect::<Result<_>>()?;
+            let next = (items.len() == limit)
+                .then(|| items.last().map(cursor_of))
+                .flatten();
+            return Ok(Page { items, next });
+        }
+        query
+            .push("(SELECT rowid AS candidate FROM documents_fts WHERE documents_fts MATCH ")
+            .push_bind(fts_expression(plan));
+        if let Some(cursor) = after {
+            query.push(" AND rowid < ").push_bind(cursor.seq);
+        }
+        query
+            .push(" ORDER BY rowid DESC LIMIT ")
+            .push_bind(limit as i64)
+            .push(") f JOIN documents d ON d.seq = f.candidate WHERE 1 = 1");
+        push_filter(&mut query, filter, "d");
+        query.push(" ORDER BY d.seq DESC");
+        let rows = query.build().fetch_all(&self.readers).await?;
+        let items: Vec<StoredDocument> = rows.iter().map(stored_document).collect::<Result<_>>()?;
+        // the index may hold more candidates than passed the filter: the
+        // next page starts after the last one scanned, not the last kept
+        let scanned: Option<i64> = {
+            let mut last = QueryBuilder::<Sqlite>::new(
+                "SELECT min(candidate), count(*) FROM (SELECT rowid AS candidate FROM documents_fts \
+                 WHERE documents_fts MATCH ",
+            );
+            last.push_bind(fts_expression(plan));
+            if let Some(cursor) = after {
+                last.push(" AND rowid < ").push_bind(cursor.seq);
+            }
+            last.push(" ORDER BY rowid DESC LIMIT ")
+                .push_bind(limit as i64)
+                .push(")");
+            let row = last.build().fetch_one(&self.readers).await?;
+            let count: i64 = row.try_get(1)?;
+            if count as usize == limit {
+                row.try_get(0)?
+            } else {
+                None
+            }
+        };
+        Ok(Page {
+            items,
+            next: scanned.map(|seq| Cursor {
+                published_at: 0,
+                seq,
+            }),
+        })
+    }
+
+    async fn stories(&self, filter: &Filter, limit: usize) -> Result<Vec<StorySummary>> {
+        let table = if filter.topic.is_some() { "m" } else { "d" };
+        let from = if filter.topic.is_some() {
+            "mentions m"
+        } else {
+            "documents d"
+        };
+        let mut query = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT {table}.story_id AS story, count(*) AS size, count(DISTINCT {table}.site) AS sites, \
+             min({table}.published_at) AS first_at, max({table}.published_at) AS last_at \
+             FROM {from} WHERE 1 = 1"
+        ));
+        push_filter(&mut query, filter, table);
+        query
+            .push(" GROUP BY story ORDER BY size DESC, last_at DESC LIMIT ")
+            .push_bind(limit as i64);
+        let rows = query.build().fetch_all(&self.readers).await?;
+        let mut stories = Vec::with_capacity(rows.len());
+        for row in rows {
+            let story_id: String = row.try_get("story")?;
+            let first = sqlx::query(AssertSqlSafe(format!(
+                "SELECT {DOCUMENT_COLUMNS} FROM documents d WHERE d.story_id = ? \
+                 ORDER BY d.published_at, d.seq LIMIT 1"
+            )))
+            .bind(&story_id)
+            .fetch_one(&self.readers)
+            .await?;
+            stories.push(StorySummary {
+                documents: row.try_get::<i64, _>("size")? as u64,
+                sites: row.try_get::<i64, _>("sites")? as u64,
+                first_published: Timestamp(row.try_get("first_at")?),
+                last_published: Timestamp(row.try_get("last_at")?),
+                first: stored_document(&first)?,
+                story_id,
+            });
+        }
+        Ok(stories)
+    }
+
+    async fn story(&self, story_id: &str) -> Result<Vec<StoredDocument>> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents d WHERE d.story_id = ? \
+             ORDER BY d.published_at, d.seq"
+        )))
+        .bind(story_id)
+        .fetch_all(&self.readers)
+        .await?;
+        rows.iter().map(stored_document).collect()
+    }
+
+    async fn series(&self, request: &SeriesRequest) -> Result<Vec<SeriesPoint>> {
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "SELECT bucket_start, sum(mentions) AS mentions, sum(stories) AS stories, \
+             sum(CASE sentiment WHEN 'positive' THEN mentions ELSE 0 END) AS positive, \
+             sum(CASE sentiment WHEN 'neutral' THEN mentions ELSE 0 END) AS neutral, \
+             sum(CASE sentiment WHEN 'negative' THEN mentions ELSE 0 END) AS negative, \
+             sum(engagement) AS engagement, sum(views) AS views, sum(reach) AS reach \
+             FROM rollups WHERE topic_id = ",
+        );
+        query
+            .push_bind(request.topic.as_str().to_string())
+            .push(" AND bucket_seconds = ")
+            .push_bind(request.bucket.seconds())
+            .push(" AND bucket_start >= ")
+            .push_bind(request.bucket.start(request.from))
+            .push(" AND bucket_start < ")
+            .push_bind(request.to.0);
+        if let Some(channel) = request.channel {
+            query.push(" AND channel = ").push_bind(channel.as_str());
+        }
+        query.push(" GROUP BY bucket_start ORDER BY bucket_start");
+        let rows = query.build().fetch_all(&self.readers).await?;
+        rows.iter()
+            .map(|row| {
+                let number =
+                    |name: &str| -> Result<u64> { Ok(row.try_get::<i64, _>(name)?.max(0) as u64) };
+                Ok(SeriesPoint {
+                    bucket_start: Timestamp(row.try_get("bucket_start")?),
+                    mentions: number("mentions")?,
+                    stories: number("stories")?,
+                    positive: number("positive")?,
+                    neutral: number("neutral")?,
+                    negative: number("negative")?,
+                    engagement: number("engagement")?,
+                    views: number("views")?,
+                    reach: number("reach")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn counts(&self) -> Result<Counts> {
+        let row = sqlx::query(
+            "SELECT (SELECT coalesce(max(seq), 0) FROM documents) AS documents, \
+             (SELECT count(*) FROM mentions) AS mentions, \
+             (SELECT count(*) FROM dead_letters) AS dead_letters, \
+             (SELECT count(*) FROM inbox) AS inbox, \
+             (SELECT count(*) FROM topics) AS topics, \
+             (SELECT count(*) FROM sources) AS sources",
+        )
+        .fetch_one(&self.readers)
+        .await?;
+        let number = |name: &str| -> Result<u64> { Ok(row.try_get::<i64, _>(name)?.max(0) as u64) };
+        Ok(Counts {
+            documents: number("documents")?,
+            mentions: number("mentions")?,
+            dead_letters: number("dead_letters")?,
+            inbox: number("inbox")?,
+            topics: number("topics")?,
+            sources: number("sources")?,
+        })
+    }
+
+    async fn topics(&self) -> Result<Vec<Topic>> {
+        let rows = sqlx::query("SELECT definition FROM topics ORDER BY created_at, id")
+            .fetch_all(&self.readers)
+            .await?;
+        rows.iter()
+            .map(|row| parse_json(&row.try_get::<String, _>("definition")?, "topic"))
+            .collect()
+    }
+
+    async fn topic(&self, id: &TopicId) -> Result<Option<Topic>> {
+        let row = sqlx::query("SELECT definition FROM topics WHERE id = ?")
+            .bind(id.as_str())
+            .fetch_optional(&self.readers)
+            .await?;
+        row.map(|row| parse_json(&row.try_get::<String, _>("definition")?, "topic"))
+            .transpose()
+    }
+
+    async fn put_topic(&self, topic: &Topic) -> Result<bool> {
+        let now = now();
+        let definition = serde_json::to_string(topic).expect("topics serialise");
+        let existed: Option<i64> = sqlx::query_scalar("SELECT 1 FROM topics WHERE id = ?")
+            .bind(topic.id.as_str())
+            .fetch_optional(&self.writer)
+            .await?;
+        sqlx::query(
+            "INSERT INTO topics (id, definition, created_at, updated_at) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(topic.id.as_str())
+        .bind(definition)
+        .bind(now)
+        .bind(now)
+        .execute(&self.writer)
+        .await?;
+        Ok(existed.is_none())
+    }
+
+    async fn delete_topic(&self, id: &TopicId) -> Result<bool> {
+        let result = sqlx::query("DELETE FROM topics WHERE id = ?")
+            .bind(id.as_str())
+            .execute(&self.writer)
+            .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn sources(&self) -> Result<Vec<(SourceConfig, SourceState)>> {
+        let rows = sqlx::query("SELECT config, state FROM sources ORDER BY created_at, id")
+            .fetch_all(&self.readers)
+            .await?;
+        rows.iter().map(source_row).collect()
+    }
+
+    async fn source(&self, id: &SourceId) -> Result<Option<(SourceConfig, SourceState)>> {
+        let row = sqlx::query("SELECT config, state FROM sources WHERE id = ?")
+            .bind(id.as_str())
+            .fetch_optional(&self.readers)
+            .await?;
+        row.as_ref().map(source_row).transpose()
+    }
+
+    async fn put_source(&self, config: &SourceConfig) -> Result<bool> {
+        let text = serde_json::to_string(config).expect("sources serialise");
+        let state = serde_json::to_string(&SourceState::default()).expect("states serialise");
+        let existed: Option<i64> = sqlx::query_scalar("SELECT 1 FROM sources WHERE id = ?")
+            .bind(config.id.as_str())
+            .fetch_optional(&self.writer)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sources (id, config, state, created_at) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (id) DO UPDATE SET config = excluded.config",
+        )
+        .bind(config.id.as_str())
+        .bind(text)
+        .bind(state)
+        .bind(now())
+        .execute(&self.writer)
+        .await?;
+        Ok(existed.is_none())
+    }
+
+    async fn set_source_state(&self, id: &SourceId, state: &SourceState) -> Result<()> {
+        sqlx::query("UPDATE sources SET state = ? WHERE id = ?")
+            .bind(serde_json::to_string(state).expect("states serialise"))
+            .bind(id.as_str())
+            .execute(&self.writer)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_source(&self, id: &SourceId) -> Result<bool> {
+        let result = sqlx::query("DELETE FROM sources WHERE id = ?")
+            .bind(id.as_str())
+            .execute(&self.writer)
+            .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn dead_letters(
+        &self,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Result<Page<DeadLetter, i64>> {
+        let rows = sqlx::query(
+            "SELECT seq, at, source_id, item_id, reason, payload FROM dead_letters \
+             WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+        )
+        .bind(after.unwrap_or(i64::MAX))
+        .bind(limit as i64 + 1)
+        .fetch_all(&self.readers)
+        .await?;
+        let mut items: Vec<DeadLetter> = rows
+            .iter()
+            .map(|row| {
+                Ok(DeadLetter {
+                    seq: row.try_get("seq")?,
+                    at: Timestamp(row.try_get("at")?),
+                    source_id: row
+                        .try_get::<Option<String>, _>("source_id")?
+                        .map(SourceId::new),
+                    item_id: row.try_get("item_id")?,
+                    reason: row.try_get("reason")?,
+                    payload: row.try_get("payload")?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        let next = if items.len() > limit {
+            items.truncate(limit);
+            items.last().map(|letter| letter.seq)
+        } else {
+            None
+        };
+        Ok(Page { items, next })
+    }
+}
+
+fn cursor_of(document: &StoredDocument) -> Cursor {
+    Cursor {
+        published_at: document.published_at.0,
+        seq: document.seq,
+    }
+}
+
+/// Trims a page fetched with one extra row and says where the next starts.
+fn page_end<T>(
+    items: &mut Vec<T>,
+    limit: usize,
+    document: impl Fn(&T) -> &StoredDocument,
+) -> Option<Cursor> {
+    if items.len() > limit {
+        items.truncate(limit);
+        items.last().map(|item| cursor_of(document(item)))
+    } else {
+        None
+    }
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|error| StoreError::Corrupt(format!("{what}: {error}")))
+}
+
+fn source_row(row: &SqliteRow) -> Result<(SourceConfig, SourceState)> {
+    Ok((
+        parse_json(&row.try_get::<String, _>("config")?, "source")?,
+        parse_json(&row.try_get::<String, _>("state")?, "source state")?,
+    ))
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64)
+}
+
+async fn insert_dead_letters(
+    transaction: &mut sqlx::Transaction<'_, Sqlite>,
+    dead_letters: &[NewDeadLetter],
+) -> Result<()> {
+    for letter in dead_letters {
+        sqlx::query(
+            "INSERT INTO dead_letters (at, source_id, item_id, reason, payload) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(letter.at.0)
+        .bind(letter.source_id.as_ref().map(SourceId::as_str))
+        .bind(letter.item_id.as_deref())
+        .bind(&letter.reason)
+        .bind(&letter.payload)
+        .execute(&mut **transaction)
+        .await?;
+    }
+    Ok(())
+}
