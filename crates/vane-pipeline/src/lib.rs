@@ -1,0 +1,335 @@
+//! Vane's pipeline: items from sources go into the durable inbox, a worker
+//! drains it in batches through the stages (`stages.rs`) and commits the
+//! results, removing the inbox entries in the same transaction.
+//!
+//! Delivery is at least once and writes are idempotent: an item is
+//! acknowledged when its inbox row is committed; a crash before the
+//! commit of its batch leaves it in the inbox, and a crash after leaves it
+//! stored, never both. A document id already stored is a duplicate, at
+//! the inbox and again at the commit.
+//!
+//! [`Pipeline::ingest`] runs the same stages over items that need no
+//! acknowledgement (a file the user can import again), committing them
+//! straight to the store.
+
+mod scheduler;
+mod stages;
+
+pub use scheduler::{FetchPolicy, poll_due_sources, run_sources};
+pub use stages::{Analyser, PipelineConfig, Processed, Received, payload_excerpt};
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::sync::{Notify, broadcast};
+use vane_model::{Channel, Polarity, Timestamp, Topic, TopicId};
+use vane_query::Query;
+use vane_store::{Commit, Enqueued, InboxItem, MentionHit, NewDeadLetter, Store, StoreError};
+
+/// What can stop the pipeline.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("topic `{topic}` has an invalid query: {error}")]
+    InvalidTopic {
+        topic: TopicId,
+        error: vane_query::ParseError,
+    },
+    #[error("the pipeline worker stopped: {0}")]
+    Worker(String),
+}
+
+/// A new mention, as the live stream announces it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MentionEvent {
+    pub topic: TopicId,
+    pub document_id: String,
+    pub title: String,
+    pub url: String,
+    pub site: String,
+    pub channel: Option<Channel>,
+    pub published_at: Timestamp,
+    pub sentiment: Polarity,
+    pub sentiment_score: f32,
+    pub story_id: String,
+    pub hits: Vec<MentionHit>,
+}
+
+/// Counters since the process started, for `/metrics`.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    pub received: AtomicU64,
+    pub stored: AtomicU64,
+    pub duplicates: AtomicU64,
+    pub dead_letters: AtomicU64,
+    pub mentions: AtomicU64,
+    pub batches: AtomicU64,
+    /// Microseconds spent in the stages and the commit.
+    pub processing_micros: AtomicU64,
+}
+
+/// How an ingest went: the one-line summary `vane ingest` prints.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct IngestSummary {
+    pub read: u64,
+    pub new: u64,
+    pub duplicates: u64,
+    pub dead_letters: u64,
+    pub seconds: f64,
+}
+
+/// The pipeline of one process: the stages' state, the store, the live
+/// stream of new mentions.
+#[derive(Debug)]
+pub struct Pipeline {
+    store: Arc<dyn Store>,
+    analyser: Arc<Mutex<Analyser>>,
+    events: broadcast::Sender<MentionEvent>,
+    wake: Notify,
+    pub metrics: Metrics,
+}
+
+fn lock(analyser: &Mutex<Analyser>) -> std::sync::MutexGuard<'_, Analyser> {
+    // a panic while holding the lock leaves consistent state: every
+    // mutation is a single call on plain data
+    analyser
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Pipeline {
+    /// A pipeline over `store`: its topics compiled, the story index of
+    /// the window rebuilt from stored documents.
+    pub async fn start(
+        store: Arc<dyn Store>,
+        config: PipelineConfig,
+        now: Timestamp,
+    ) -> Result<Arc<Pipeline>, PipelineError> {
+        let since = Timestamp(now.0 - config.story_window_seconds);
+        let mut analyser = Analyser::new(config);
+        for topic in store.topics().await? {
+            if !topic.enabled {
+                continue;
+            }
+            match Query::parse(&topic.query) {
+                Ok(query) => analyser.set_topic(topic.id, query),
+                Err(error) => {
+                    tracing::warn!(topic = %topic.id, "stored topic does not parse: {error}")
+                }
+            }
+        }
+        for stored in store.recent_documents(since).await? {
+            analyser.restore_document(&stored);
+        }
+        for (topic, story) in store.recent_topic_stories(since).await? {
+            analyser.restore_topic_story(topic, story);
+        }
+        let (events, _) = broadcast::channel(4_096);
+        Ok(Arc::new(Pipeline {
+            store,
+            analyser: Arc::new(Mutex::new(analyser)),
+            events,
+            wake: Notify::new(),
+            metrics: Metrics::default(),
+        }))
+    }
+
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The live stream of new mentions.
+    pub fn subscribe(&self) -> broadcast::Receiver<MentionEvent> {
+        self.events.subscribe()
+    }
+
+    /// Validates, stores and activates a topic.
+    pub async fn put_topic(&self, topic: &Topic) -> Result<bool, PipelineError> {
+        let query = Query::parse(&topic.query).map_err(|error| PipelineError::InvalidTopic {
+            topic: topic.id.clone(),
+            error,
+        })?;
+        let created = self.store.put_topic(topic).await?;
+        let mut analyser = lock(&self.analyser);
+        if topic.enabled {
+            analyser.set_topic(topic.id.clone(), query);
+        } else {
+            analyser.remove_topic(&topic.id);
+        }
+        Ok(created)
+    }
+
+    pub async fn delete_topic(&self, id: &TopicId) -> Result<bool, PipelineError> {
+        let deleted = self.store.delete_topic(id).await?;
+        lock(&self.analyser).remove_topic(id);
+        Ok(deleted)
+    }
+
+    /// Acknowledges items into the durable inbox (and dead letters beside
+    /// them) and wakes the worker.
+    pub async fn submit(
+        &self,
+        items: Vec<InboxItem>,
+        dead_letters: Vec<NewDeadLetter>,
+    ) -> Result<Enqueued, PipelineError> {
+        let enqueued = self.store.enqueue(&items, &dead_letters).await?;
+        self.metrics
+            .received
+            .fetch_add((items.len() + dead_letters.len()) as u64, Ordering::Relaxed);
+        self.metrics
+            .duplicates
+            .fetch_add(enqueued.duplicates as u64, Ordering::Relaxed);
+        self.metrics
+            .dead_letters
+            .fetch_add(dead_letters.len() as u64, Ordering::Relaxed);
+        self.wake.notify_one();
+        Ok(enqueued)
+    }
+
+    /// Drains the inbox until `shutdown` resolves: the worker of the
+    /// embedded mode. A store error is logged and retried after a pause;
+    /// the items stay in the inbox.
+    pub async fn run_worker(self: Arc<Self>, shutdown: impl std::future::Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        loop {
+            let drained = match self.drain_once().await {
+                Ok(count) => count,
+                Err(error) => {
+                    tracing::error!("pipeline batch failed, will retry: {error}");
+                    0
+                }
+            };
+            if drained > 0 {
+                continue;
+            }
+            tokio::select! {
+                _ = &mut shutdown => return,
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+            }
+        }
+    }
+
+    /// Processes one batch from the inbox; how many items it held.
+    pub async fn drain_once(&self) -> Result<usize, PipelineError> {
+        let batch_size = lock(&self.analyser).config().batch_size;
+        let entries = self.store.queued(batch_size).await?;
+        if entries.is_empty() {
+            return Ok(0);
+        }
+        let count = entries.len();
+        let inbox_done: Vec<i64> = entries.iter().map(|entry| entry.seq).collect();
+        let items = entries
+            .into_iter()
+            .map(|entry| Received {
+                source_id: entry.source_id,
+                received_at: entry.received_at,
+                document: entry.document,
+            })
+            .collect();
+        self.process_and_commit(items, Vec::new(), inbox_done)
+            .await?;
+        Ok(count)
+    }
+
+    /// Runs the stages over items and commits them: the path of a file
+    /// import, which needs no inbox (importing again is harmless).
+    /// Documents already stored are counted as duplicates without being
+    /// processed again.
+    pub async fn ingest(
+        &self,
+        items: Vec<Received>,
+        dead_letters: Vec<NewDeadLetter>,
+    ) -> Result<IngestSummary, PipelineError> {
+        let read = (items.len() + dead_letters.len()) as u64;
+        let ids: Vec<&str> = items.iter().map(|item| item.document.id.as_str()).collect();
+        let stored: rustc_hash::FxHashSet<String> =
+            self.store.stored_ids(&ids).await?.into_iter().collect();
+        let mut seen = rustc_hash::FxHashSet::default();
+        let fresh: Vec<Received> = items
+            .into_iter()
+            .filter(|item| {
+                let id = item.document.id.as_str();
+                !stored.contains(id) && seen.insert(id.to_string())
+            })
+            .collect();
+        let fresh_count = fresh.len() as u64;
+        self.metrics.received.fetch_add(read, Ordering::Relaxed);
+        let dead = dead_letters.len() as u64;
+        let (new, rejected) = self
+            .process_and_commit(fresh, dead_letters, Vec::new())
+            .await?;
+        let duplicates = read - dead - fresh_count + (fresh_count - new - rejected);
+        self.metrics
+            .duplicates
+            .fetch_add(duplicates, Ordering::Relaxed);
+        Ok(IngestSummary {
+            read,
+            new,
+            duplicates,
+            dead_letters: dead + rejected,
+            seconds: 0.0,
+        })
+    }
+
+    /// Stages, then one commit; returns (documents stored, items dead-lettered by the stages).
+    async fn process_and_commit(
+        &self,
+        items: Vec<Received>,
+        mut dead_letters: Vec<NewDeadLetter>,
+        inbox_done: Vec<i64>,
+    ) -> Result<(u64, u64), PipelineError> {
+        let started = std::time::Instant::now();
+        let analyser = Arc::clone(&self.analyser);
+        let processed = tokio::task::spawn_blocking(move || lock(&analyser).process(items))
+            .await
+            .map_err(|error| PipelineError::Worker(error.to_string()))?;
+        let rejected = processed.dead_letters.len() as u64;
+        dead_letters.extend(processed.dead_letters);
+        let batch = Commit {
+            documents: processed.documents,
+            dead_letters,
+            inbox_done,
+        };
+        let committed = self.store.commit(&batch).await?;
+        let mut new = 0u64;
+        let mut mentions = 0u64;
+        for (document, &inserted) in batch.documents.iter().zip(&committed.inserted) {
+            if !inserted {
+                continue;
+            }
+            new += 1;
+            for mention in &document.mentions {
+                mentions += 1;
+                // nobody listening is fine
+                let _ = self.events.send(MentionEvent {
+                    topic: mention.topic.clone(),
+                    document_id: document.document.id.as_str().to_string(),
+                    title: document.document.title.clone(),
+                    url: document.document.url.clone(),
+                    site: document.document.site.clone(),
+                    channel: document.document.channel,
+                    published_at: document.published_at,
+                    sentiment: mention.sentiment,
+                    sentiment_score: mention.sentiment_score,
+                    story_id: document.story_id.clone(),
+                    hits: mention.hits.clone(),
+                });
+            }
+        }
+        let metrics = &self.metrics;
+        metrics.stored.fetch_add(new, Ordering::Relaxed);
+        metrics.mentions.fetch_add(mentions, Ordering::Relaxed);
+        metrics
+            .dead_letters
+            .fetch_add(batch.dead_letters.len() as u64, Ordering::Relaxed);
+        metrics.batches.fetch_add(1, Ordering::Relaxed);
+        metrics
+            .processing_micros
+            .fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+        Ok((new, rejected))
+    }
+}

@@ -1,0 +1,345 @@
+//! The pipeline's stages over a batch: normalise → dedupe → match →
+//! analyse. Pure CPU work, no I/O and no clock: the caller passes the
+//! received items and gets back what to store and what to dead-letter.
+//! Aggregation (rollups) happens in the store's commit, over exactly the
+//! documents that were new.
+
+use std::collections::HashMap;
+
+use rustc_hash::FxHashSet;
+use vane_detect::{StoryConfig, StoryIndex};
+use vane_model::{Channel, Document, Polarity, SourceId, TextField, Timestamp, TopicId};
+use vane_query::{MatchScratch, Percolator, PreparedDocument, Query, index_tokens};
+use vane_sentiment::{Label, Language};
+use vane_store::{MentionHit, NewDeadLetter, NewDocument, NewMention, StoredDocument};
+
+/// How the stages behave.
+#[derive(Debug, Clone)]
+pub struct PipelineConfig {
+    /// Copies published within this many seconds of each other can form a story.
+    pub story_window_seconds: i64,
+    /// Title and body together larger than this become a dead letter.
+    pub max_document_bytes: usize,
+    /// Items per batch.
+    pub batch_size: usize,
+    /// Estimated audience of a news outlet by site, for reach; social
+    /// posts use the author's followers.
+    pub outlet_audience: HashMap<String, u64>,
+}
+
+impl Default for PipelineConfig {
+    fn default() -> Self {
+        Self {
+            story_window_seconds: 3 * 86_400,
+            max_document_bytes: 1 << 20,
+            batch_size: 1_000,
+            outlet_audience: HashMap::new(),
+        }
+    }
+}
+
+/// An item as a source delivered it.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub source_id: Option<SourceId>,
+    pub received_at: Timestamp,
+    pub document: Document,
+}
+
+/// The stages' output for one batch.
+#[derive(Debug, Default)]
+pub struct Processed {
+    pub documents: Vec<NewDocument>,
+    pub dead_letters: Vec<NewDeadLetter>,
+}
+
+/// The state the stages keep between batches: active topics, the story
+/// index of the window, and which stories each topic has seen.
+#[derive(Debug)]
+pub struct Analyser {
+    config: PipelineConfig,
+    percolator: Percolator,
+    scratch: MatchScratch,
+    stories: StoryIndex,
+    /// Story number of the index → story id (its first-arrived document).
+    story_ids: Vec<String>,
+    topic_stories: FxHashSet<(TopicId, String)>,
+}
+
+/// Cuts a payload to what a dead letter keeps.
+pub fn payload_excerpt(text: &str) -> String {
+    const KEEP: usize = 4_096;
+    if text.len() <= KEEP {
+        return text.to_string();
+    }
+    let mut end = KEEP;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes in all)", &text[..end], text.len())
+}
+
+impl Analyser {
+    pub fn new(config: PipelineConfig) -> Self {
+        let stories = StoryIndex::new(StoryConfig {
+            window_seconds: config.story_window_seconds,
+            ..StoryConfig::default()
+        });
+        Self {
+            config,
+            percolator: Percolator::new(),
+            scratch: MatchScratch::default(),
+            stories,
+            story_ids: Vec::new(),
+            topic_stories: FxHashSet::default(),
+        }
+    }
+
+    pub fn config(&self) -> &PipelineConfig {
+        &self.config
+    }
+
+    /// Adds or replaces a topic's query.
+    pub fn set_topic(&mut self, topic: TopicId, query: Query) {
+        self.percolator.insert(topic, query);
+    }
+
+    pub fn remove_topic(&mut self, topic: &TopicId) -> bool {
+        self.percolator.remove(topic)
+    }
+
+    pub fn topics(&self) -> usize {
+        self.percolator.len()
+    }
+
+    /// Puts a stored document back into the story index after a restart,
+    /// under the story it was stored with.
+    pub fn restore_document(&mut self, stored: &StoredDocument) {
+        let text = story_text(&stored.document);
+        let assignment = self
+            .stories
+            .add(stored.document.id.as_str(), &text, stored.published_at);
+        if assignment.story == self.story_ids.len() {
+            self.story_ids.push(stored.story_id.clone());
+        }
+    }
+
+    /// Remembers that a topic has a mention of a story already.
+    pub fn restore_topic_story(&mut self, topic: TopicId, story: String) {
+        self.topic_stories.insert((topic, story));
+    }
+
+    /// Runs the stages over a batch, in order of arrival.
+    pub fn process(&mut self, items: Vec<Received>) -> Processed {
+        let mut processed = Processed::default();
+        for item in items {
+            match self.process_one(item) {
+                Ok(document) => processed.documents.push(document),
+                Err(letter) => processed.dead_letters.push(letter),
+            }
+        }
+        processed
+    }
+
+    fn process_one(&mut self, item: Received) -> Result<NewDocument, NewDeadLetter> {
+        let Received {
+            source_id,
+            received_at,
+            document,
+        } = item;
+        let reject = |document: &Document, reason: String| NewDeadLetter {
+            at: received_at,
+            source_id: source_id.clone(),
+            item_id: Some(document.id.as_str().to_string()),
+            reason,
+            payload: payload_excerpt(&serde_json::to_string(document).unwrap_or_default()),
+        };
+        // normalise
+        let (document, published_at) = match normalise(document, received_at, &self.config) {
+            Ok(normalised) => normalised,
+            Err((document, reason)) => return Err(reject(&document, reason)),
+        };
+        // dedupe
+        let assignment =
+            self.stories
+                .add(document.id.as_str(), &story_text(&document), published_at);
+        if assignment.story == self.story_ids.len() {
+            self.story_ids.push(document.id.as_str().to_string());
+        }
+        let story_id = self.story_ids[assignment.story].clone();
+        // match
+        let prepared = PreparedDocument::new(&document);
+        let matches: Vec<(TopicId, Vec<MentionHit>)> = self
+            .percolator
+            .percolate(&prepared, &mut self.scratch, true)
+            .into_iter()
+            .map(|found| {
+                let hits = found
+                    .hits
+                    .iter()
+                    .map(|hit| MentionHit {
+                        field: hit.field,
+                        start: hit.start,
+                        end: hit.end,
+                    })
+                    .collect();
+                (found.topic.clone(), hits)
+            })
+            .collect();
+        let mut tokens = String::with_capacity(document.title.len() + document.body.len());
+        for field in TextField::ALL {
+            index_tokens(prepared.text(field), &mut tokens);
+        }
+        // analyse
+        let language = Language::from_code(&document.lang);
+        let model_language = language.unwrap_or_else(|| Language::guess(&document.body));
+        let model = vane_sentiment::embedded(model_language);
+        let text = format!("{}\n{}", document.title, document.body);
+        let overall = model.score(&text);
+        let emotion = vane_sentiment::detect_emotion(&text, model_language)
+            .map(|emotion| emotion.as_str().to_string());
+        let title_chars = document.title.chars().count() as u32 + 1;
+        let mentions = matches
+            .into_iter()
+            .map(|(topic, hits)| {
+                let spans: Vec<(usize, usize)> = hits
+                    .iter()
+                    .map(|hit| {
+                        let offset = if hit.field == TextField::Body {
+                            title_chars
+                        } else {
+                            0
+                        };
+                        ((hit.start + offset) as usize, (hit.end + offset) as usize)
+                    })
+                    .collect();
+                let directed = model.score_around(&text, &spans);
+                let new_story = self.topic_stories.insert((topic.clone(), story_id.clone()));
+                NewMention {
+                    topic,
+                    sentiment: polarity(directed.label),
+                    sentiment_score: directed.score,
+                    hits,
+                    new_story,
+                }
+            })
+            .collect();
+        self.scratch_retune();
+        let reach = reach(&document, &self.config);
+        Ok(NewDocument {
+            source_id,
+            published_at,
+            received_at,
+            sentiment: polarity(overall.label),
+            sentiment_score: overall.score,
+            emotion,
+            story_id,
+            parent_id: assignment.parent,
+            reach,
+            index_tokens: tokens,
+            mentions,
+            document,
+        })
+    }
+
+    fn scratch_retune(&mut self) {
+        let seen = self.scratch.statistics().documents;
+        if seen == vane_query::MIN_DOCUMENTS_TO_RETUNE || seen.is_power_of_two() && seen > 1_000 {
+            self.percolator.retune(&self.scratch);
+        }
+    }
+}
+
+fn polarity(label: Label) -> Polarity {
+    match label {
+        Label::Positive => Polarity::Positive,
+        Label::Neutral => Polarity::Neutral,
+        Label::Negative => Polarity::Negative,
+    }
+}
+
+/// What the story index compares: title and body.
+fn story_text(document: &Document) -> String {
+    format!("{}\n{}", document.title, document.body)
+}
+
+/// The normalise stage: size limit, HTML bodies reduced to article text,
+/// the language detected when not given (so that `lang:` matches the same
+/// in monitoring and in search), the site derived, the time checked.
+/// Matching folds Unicode and Traditional Chinese itself.
+fn normalise(
+    mut document: Document,
+    received_at: Timestamp,
+    config: &PipelineConfig,
+) -> Result<(Document, Timestamp), (Document, String)> {
+    let size = document.title.len() + document.body.len();
+    if size > config.max_document_bytes {
+        return Err((
+            document,
+            format!(
+                "document too large: {size} bytes of title and body, the limit is {}",
+                config.max_document_bytes
+            ),
+        ));
+    }
+    if document.id.as_str().trim().is_empty() {
+        return Err((document, "document has an empty id".to_string()));
+    }
+    if looks_like_html(&document.body) {
+        let article = vane_text::extract_article(&document.body);
+        document.body = article.text();
+        if document.title.trim().is_empty() {
+            document.title = article.title;
+        }
+    }
+    document.title = document.title.trim().to_string();
+    if document.lang.trim().is_empty() {
+        let detected = vane_text::detect_language(&format!("{} {}", document.title, document.body));
+        if detected != "und" {
+            document.lang = detected.to_string();
+        }
+    } else {
+        document.lang = document.lang.trim().to_lowercase();
+    }
+    document.site = document.effective_site();
+    if document.channel.is_none() && !document.url.is_empty() {
+        document.channel = Some(Channel::Web);
+    }
+    let published_at = match document.published_at.as_deref().map(str::trim) {
+        Some(text) if !text.is_empty() => match Timestamp::parse(text) {
+            Ok(time) => time,
+            Err(error) => return Err((document, format!("published_at: {error}"))),
+        },
+        _ => received_at,
+    };
+    document.published_at = Some(published_at.to_string());
+    Ok((document, published_at))
+}
+
+fn looks_like_html(body: &str) -> bool {
+    let head = &body[..body.len().min(2_048)];
+    let lower = head.to_ascii_lowercase();
+    [
+        "<p>", "<p ", "<div", "<br", "<html", "<body", "<article", "<span",
+    ]
+    .iter()
+    .any(|tag| lower.contains(tag))
+}
+
+/// Estimated audience: a social post reaches its author's followers, a
+/// news article its outlet's audience (configured per site).
+fn reach(document: &Document, config: &PipelineConfig) -> u64 {
+    if document.followers > 0 {
+        return document.followers;
+    }
+    let mut site = document.site.as_str();
+    loop {
+        if let Some(&audience) = config.outlet_audience.get(site) {
+            return audience;
+        }
+        match site.split_once('.') {
+            Some((_, parent)) if parent.contains('.') => site = parent,
+            _ => return 0,
+        }
+    }
+}
