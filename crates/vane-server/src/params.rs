@@ -1,0 +1,118 @@
+//! Reading query parameters and bodies, with the API's error shape for
+//! anything malformed (axum's own rejections are plain text).
+
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use vane_model::{Channel, Polarity, Timestamp, TopicId};
+use vane_store::{Cursor, Filter};
+
+use crate::error::ApiError;
+
+/// `Query<T>` whose rejection is an [`ApiError`].
+#[derive(Debug)]
+pub(crate) struct ApiQuery<T>(pub(crate) T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|query| ApiQuery(query.0))
+            .map_err(|rejection| ApiError::bad_request("invalid_parameter", rejection.body_text()))
+    }
+}
+
+/// `Json<T>` whose rejection is an [`ApiError`].
+#[derive(Debug)]
+pub(crate) struct ApiJson<T>(pub(crate) T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::Json::<T>::from_request(request, state)
+            .await
+            .map(|json| ApiJson(json.0))
+            .map_err(|rejection| ApiError::bad_request("invalid_body", rejection.body_text()))
+    }
+}
+
+pub(crate) fn time(name: &str, value: Option<&str>) -> Result<Option<Timestamp>, ApiError> {
+    value
+        .filter(|text| !text.is_empty())
+        .map(|text| {
+            Timestamp::parse(text).map_err(|error| {
+                ApiError::bad_request("invalid_parameter", format!("{name}: {error}"))
+            })
+        })
+        .transpose()
+}
+
+pub(crate) fn limit(value: Option<&str>, default: usize) -> Result<usize, ApiError> {
+    match value.filter(|text| !text.is_empty()) {
+        None => Ok(default),
+        Some(text) => match text.parse::<usize>() {
+            Ok(limit @ 1..=500) => Ok(limit),
+            _ => Err(ApiError::bad_request(
+                "invalid_parameter",
+                format!("limit must be a number from 1 to 500, not `{text}`"),
+            )),
+        },
+    }
+}
+
+pub(crate) fn cursor(value: Option<&str>) -> Result<Option<Cursor>, ApiError> {
+    value
+        .filter(|text| !text.is_empty())
+        .map(|text| text.parse::<Cursor>().map_err(ApiError::from))
+        .transpose()
+}
+
+pub(crate) fn channel(value: Option<&str>) -> Result<Option<Channel>, ApiError> {
+    value
+        .filter(|text| !text.is_empty())
+        .map(|text| {
+            text.parse::<Channel>().map_err(|error| {
+                ApiError::bad_request("invalid_parameter", format!("channel: {error}"))
+            })
+        })
+        .transpose()
+}
+
+/// The conditions common to lists.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn filter(
+    topic: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    channel_name: Option<&str>,
+    sentiment: Option<&str>,
+    site: Option<&str>,
+    lang: Option<&str>,
+) -> Result<Filter, ApiError> {
+    let nonempty = |value: Option<&str>| value.filter(|text| !text.is_empty()).map(str::to_string);
+    Ok(Filter {
+        topic: nonempty(topic).map(TopicId::new),
+        from: time("from", from)?,
+        to: time("to", to)?,
+        channel: channel(channel_name)?,
+        sentiment: nonempty(sentiment)
+            .map(|text| {
+                text.parse::<Polarity>()
+                    .map_err(|error| ApiError::bad_request("invalid_parameter", error))
+            })
+            .transpose()?,
+        site: nonempty(site),
+        lang: nonempty(lang),
+    })
+}
+
+pub(crate) fn now() -> Timestamp {
+    Timestamp(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_secs() as i64),
+    )
+}

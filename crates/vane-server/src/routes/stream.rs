@@ -1,0 +1,38 @@
+//! `/api/v1/stream`: new mentions as server-sent events (`event: mention`,
+//! JSON data), optionally for one topic. A slow client skips what it
+//! missed rather than holding the pipeline up.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+
+use crate::AppState;
+use crate::params::ApiQuery;
+use crate::wire::StreamParams;
+
+/// The live stream of new mentions.
+#[utoipa::path(get, path = "/api/v1/stream", tag = "mentions", params(StreamParams),
+    responses((status = 200, description = "Server-sent events: `mention` with a JSON body", content_type = "text/event-stream", body = String)))]
+pub(crate) async fn stream(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<StreamParams>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let topic = query.topic.filter(|topic| !topic.is_empty());
+    let events = BroadcastStream::new(state.pipeline.subscribe()).filter_map(move |event| {
+        let event = event.ok()?;
+        if topic
+            .as_deref()
+            .is_some_and(|topic| topic != event.topic.as_str())
+        {
+            return None;
+        }
+        let data = serde_json::to_string(&event).ok()?;
+        Some(Ok(Event::default().event("mention").data(data)))
+    });
+    Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
