@@ -5,10 +5,15 @@
 //! malformed document); 2 a usage error or an invalid query.
 
 mod bench;
+mod config;
 mod corpus;
+mod demo;
 mod feed;
+mod ingest;
+mod manage;
 mod query;
 mod sentiment;
+mod serve;
 mod stories;
 mod text;
 
@@ -34,6 +39,41 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run Vane: the store, the pipeline, the source pollers and the HTTP
+    /// API in one process, until Ctrl-C.
+    Serve {
+        #[command(flatten)]
+        store: config::StoreArgs,
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+        /// Create the demo workspace and replay its stream live.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Import a file (NDJSON, CSV, RSS/Atom) or a URL through the pipeline
+    /// into the store; prints a one-line JSON summary.
+    Ingest(ingest::IngestArgs),
+    /// Manage monitoring topics in the store.
+    #[command(subcommand)]
+    Topics(manage::TopicsCommand),
+    /// Manage sources (feeds, JSON APIs) in the store.
+    #[command(subcommand)]
+    Sources(manage::SourcesCommand),
+    /// Search stored documents with the monitoring query language.
+    Search {
+        query: String,
+        /// Only documents this topic mentions.
+        #[arg(long)]
+        topic: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[command(flatten)]
+        store: config::StoreArgs,
+    },
+    /// The demo workspace's stream.
+    #[command(subcommand)]
+    Demo(DemoCommand),
     /// Check monitoring queries and match documents against topics.
     #[command(subcommand)]
     Query(query::QueryCommand),
@@ -96,6 +136,17 @@ enum Command {
     Bench(bench::BenchCommand),
 }
 
+#[derive(Debug, Subcommand)]
+enum DemoCommand {
+    /// Rebuild the committed demo stream from ../shared/data.
+    Build {
+        #[arg(long, default_value = "../shared/data", value_name = "DIR")]
+        data: std::path::PathBuf,
+        #[arg(long, default_value = "crates/vane/demo/stream.ndjson", value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
+}
+
 /// An error that has already been reported to the user, with its exit code.
 #[derive(Debug)]
 pub(crate) struct Exit(pub(crate) u8);
@@ -123,6 +174,23 @@ impl std::error::Error for UsageError {}
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Serve {
+            store,
+            listen,
+            demo,
+        } => serve::serve(&store, listen, demo),
+        Command::Ingest(args) => ingest::run(&args),
+        Command::Topics(command) => manage::topics(command),
+        Command::Sources(command) => manage::sources(command),
+        Command::Search {
+            query,
+            topic,
+            limit,
+            store,
+        } => manage::search(&query, topic, limit, &store),
+        Command::Demo(DemoCommand::Build { data, out }) => demo::build(&data, &out).map(|count| {
+            eprintln!("wrote {count} demo documents to {}", out.display());
+        }),
         Command::Query(command) => query::run(command),
         Command::Bench(command) => bench::run(command),
         Command::Sentiment(command) => sentiment::run(command),
