@@ -65,6 +65,25 @@ struct Live {
     story: usize,
 }
 
+/// What the index compares a text by: its fingerprint and exact content
+/// hash, both after wire credits are stripped. Pure, so it can be computed
+/// in parallel before the sequential assignment.
+#[derive(Debug, Clone)]
+pub struct StoryKey {
+    fingerprint: Fingerprint,
+    content: u64,
+}
+
+impl StoryKey {
+    pub fn of(text: &str) -> StoryKey {
+        let cleaned = strip_credits(text);
+        StoryKey {
+            fingerprint: Fingerprint::of(&cleaned),
+            content: content_hash(&cleaned),
+        }
+    }
+}
+
 /// The incremental story index.
 #[derive(Default)]
 pub struct StoryIndex {
@@ -175,9 +194,16 @@ impl StoryIndex {
 
     /// Assigns a document (its text, publication time) to a story.
     pub fn add(&mut self, id: &str, text: &str, published: Timestamp) -> Assignment {
-        let cleaned = strip_credits(text);
-        let fingerprint = Fingerprint::of(&cleaned);
-        let content = content_hash(&cleaned);
+        self.add_keyed(id, StoryKey::of(text), published)
+    }
+
+    /// [`StoryIndex::add`] with the text's key computed beforehand (for
+    /// example on another thread).
+    pub fn add_keyed(&mut self, id: &str, key: StoryKey, published: Timestamp) -> Assignment {
+        let StoryKey {
+            fingerprint,
+            content,
+        } = key;
         self.evict(published);
 
         // candidates: exact copies, then documents sharing an LSH band

@@ -81,6 +81,24 @@ pub struct IngestSummary {
     pub seconds: f64,
 }
 
+/// A batch through the stages, not yet stored ([`Pipeline::prepare`]).
+#[derive(Debug)]
+pub struct Prepared {
+    commit: Commit,
+    read: u64,
+    fresh: u64,
+    dead: u64,
+    rejected: u64,
+    micros: u64,
+}
+
+impl Prepared {
+    /// Items the batch held, dead letters included.
+    pub fn read(&self) -> u64 {
+        self.read
+    }
+}
+
 /// The pipeline of one process: the stages' state, the store, the live
 /// stream of new mentions.
 #[derive(Debug)]
@@ -244,6 +262,18 @@ impl Pipeline {
         items: Vec<Received>,
         dead_letters: Vec<NewDeadLetter>,
     ) -> Result<IngestSummary, PipelineError> {
+        let prepared = self.prepare(items, dead_letters).await?;
+        self.store_prepared(prepared).await
+    }
+
+    /// The first half of [`Pipeline::ingest`]: the stages. A caller can
+    /// store one batch while the next is prepared.
+    pub async fn prepare(
+        &self,
+        items: Vec<Received>,
+        dead_letters: Vec<NewDeadLetter>,
+    ) -> Result<Prepared, PipelineError> {
+        let started = std::time::Instant::now();
         let read = (items.len() + dead_letters.len()) as u64;
         let ids: Vec<&str> = items.iter().map(|item| item.document.id.as_str()).collect();
         let stored: rustc_hash::FxHashSet<String> =
@@ -257,12 +287,41 @@ impl Pipeline {
             })
             .collect();
         let fresh_count = fresh.len() as u64;
-        self.metrics.received.fetch_add(read, Ordering::Relaxed);
         let dead = dead_letters.len() as u64;
-        let (new, rejected) = self
-            .process_and_commit(fresh, dead_letters, Vec::new())
-            .await?;
-        let duplicates = read - dead - fresh_count + (fresh_count - new - rejected);
+        let analyser = Arc::clone(&self.analyser);
+        let processed = tokio::task::spawn_blocking(move || lock(&analyser).process(fresh))
+            .await
+            .map_err(|error| PipelineError::Worker(error.to_string()))?;
+        let rejected = processed.dead_letters.len() as u64;
+        let mut all_dead = dead_letters;
+        all_dead.extend(processed.dead_letters);
+        Ok(Prepared {
+            commit: Commit {
+                documents: processed.documents,
+                dead_letters: all_dead,
+                inbox_done: Vec::new(),
+            },
+            read,
+            fresh: fresh_count,
+            dead,
+            rejected,
+            micros: started.elapsed().as_micros() as u64,
+        })
+    }
+
+    /// The second half of [`Pipeline::ingest`]: one commit.
+    pub async fn store_prepared(&self, prepared: Prepared) -> Result<IngestSummary, PipelineError> {
+        let Prepared {
+            commit,
+            read,
+            fresh,
+            dead,
+            rejected,
+            micros,
+        } = prepared;
+        self.metrics.received.fetch_add(read, Ordering::Relaxed);
+        let new = self.commit(commit, micros).await?;
+        let duplicates = read - dead - fresh + (fresh - new - rejected);
         self.metrics
             .duplicates
             .fetch_add(duplicates, Ordering::Relaxed);
@@ -275,36 +334,51 @@ impl Pipeline {
         })
     }
 
-    /// Stages, then one commit; returns (documents stored, items dead-lettered by the stages).
+    /// Stages, then one commit: the inbox worker's path.
     async fn process_and_commit(
         &self,
         items: Vec<Received>,
         mut dead_letters: Vec<NewDeadLetter>,
         inbox_done: Vec<i64>,
-    ) -> Result<(u64, u64), PipelineError> {
+    ) -> Result<(), PipelineError> {
         let started = std::time::Instant::now();
         let analyser = Arc::clone(&self.analyser);
         let processed = tokio::task::spawn_blocking(move || lock(&analyser).process(items))
             .await
             .map_err(|error| PipelineError::Worker(error.to_string()))?;
-        let rejected = processed.dead_letters.len() as u64;
         dead_letters.extend(processed.dead_letters);
-        let batch = Commit {
-            documents: processed.documents,
-            dead_letters,
-            inbox_done,
-        };
+        let micros = started.elapsed().as_micros() as u64;
+        self.commit(
+            Commit {
+                documents: processed.documents,
+                dead_letters,
+                inbox_done,
+            },
+            micros,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Commits a batch, announces its new mentions, counts; returns how
+    /// many documents were new.
+    async fn commit(&self, batch: Commit, micros: u64) -> Result<u64, PipelineError> {
+        let started = std::time::Instant::now();
         let committed = self.store.commit(&batch).await?;
         let mut new = 0u64;
         let mut mentions = 0u64;
+        let listening = self.events.receiver_count() > 0;
         for (document, &inserted) in batch.documents.iter().zip(&committed.inserted) {
             if !inserted {
                 continue;
             }
             new += 1;
+            mentions += document.mentions.len() as u64;
+            if !listening {
+                continue;
+            }
             for mention in &document.mentions {
-                mentions += 1;
-                // nobody listening is fine
+                // a receiver gone since is fine
                 let _ = self.events.send(MentionEvent {
                     topic: mention.topic.clone(),
                     document_id: document.document.id.as_str().to_string(),
@@ -327,9 +401,10 @@ impl Pipeline {
             .dead_letters
             .fetch_add(batch.dead_letters.len() as u64, Ordering::Relaxed);
         metrics.batches.fetch_add(1, Ordering::Relaxed);
-        metrics
-            .processing_micros
-            .fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
-        Ok((new, rejected))
+        metrics.processing_micros.fetch_add(
+            micros + started.elapsed().as_micros() as u64,
+            Ordering::Relaxed,
+        );
+        Ok(new)
     }
 }

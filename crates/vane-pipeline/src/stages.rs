@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use rustc_hash::FxHashSet;
-use vane_detect::{StoryConfig, StoryIndex};
+use vane_detect::{StoryConfig, StoryIndex, StoryKey};
 use vane_model::{Channel, Document, Polarity, SourceId, TextField, Timestamp, TopicId};
 use vane_query::{MatchScratch, Percolator, PreparedDocument, Query, index_tokens};
 use vane_sentiment::{Label, Language};
@@ -129,117 +129,82 @@ impl Analyser {
         self.topic_stories.insert((topic, story));
     }
 
-    /// Runs the stages over a batch, in order of arrival.
+    /// Runs the stages over a batch, in order of arrival. The pure part of
+    /// each document's work (normalise, match, analyse, fingerprint) runs on
+    /// all cores; story assignment, which depends on the order, runs after.
     pub fn process(&mut self, items: Vec<Received>) -> Processed {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |count| count.get())
+            .clamp(1, 8);
+        let chunk = items.len().div_ceil(threads).max(32);
+        let config = &self.config;
+        let percolator = &self.percolator;
+        let main_scratch = &mut self.scratch;
+        let mut items = items;
+        let mut parts: Vec<Vec<Received>> = Vec::new();
+        while items.len() > chunk {
+            let rest = items.split_off(chunk);
+            parts.push(items);
+            items = rest;
+        }
+        parts.push(items);
+        let mut parts = parts.into_iter();
+        let first = parts.next().unwrap_or_default();
+        let analysed: Vec<Result<Analysed, NewDeadLetter>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = parts
+                .map(|part| {
+                    scope.spawn(move || {
+                        let mut scratch = MatchScratch::default();
+                        part.into_iter()
+                            .map(|item| analyse(item, config, percolator, &mut scratch))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            let mut all: Vec<Result<Analysed, NewDeadLetter>> = first
+                .into_iter()
+                .map(|item| analyse(item, config, percolator, main_scratch))
+                .collect();
+            for handle in handles {
+                match handle.join() {
+                    Ok(part) => all.extend(part),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            all
+        });
         let mut processed = Processed::default();
-        for item in items {
-            match self.process_one(item) {
-                Ok(document) => processed.documents.push(document),
+        for result in analysed {
+            match result {
+                Ok(analysed) => processed.documents.push(self.assign(analysed)),
                 Err(letter) => processed.dead_letters.push(letter),
             }
         }
+        self.scratch_retune();
         processed
     }
 
-    fn process_one(&mut self, item: Received) -> Result<NewDocument, NewDeadLetter> {
-        let Received {
-            source_id,
-            received_at,
-            document,
-        } = item;
-        let reject = |document: &Document, reason: String| NewDeadLetter {
-            at: received_at,
-            source_id: source_id.clone(),
-            item_id: Some(document.id.as_str().to_string()),
-            reason,
-            payload: payload_excerpt(&serde_json::to_string(document).unwrap_or_default()),
-        };
-        // normalise
-        let (document, published_at) = match normalise(document, received_at, &self.config) {
-            Ok(normalised) => normalised,
-            Err((document, reason)) => return Err(reject(&document, reason)),
-        };
-        // dedupe
-        let assignment =
-            self.stories
-                .add(document.id.as_str(), &story_text(&document), published_at);
+    /// The sequential part: the story, and whether each mention is its
+    /// topic's first of that story.
+    fn assign(&mut self, analysed: Analysed) -> NewDocument {
+        let Analysed {
+            mut new,
+            story_key,
+            matched_topics,
+        } = analysed;
+        let assignment = self
+            .stories
+            .add_keyed(new.document.id.as_str(), story_key, new.published_at);
         if assignment.story == self.story_ids.len() {
-            self.story_ids.push(document.id.as_str().to_string());
+            self.story_ids.push(new.document.id.as_str().to_string());
         }
         let story_id = self.story_ids[assignment.story].clone();
-        // match
-        let prepared = PreparedDocument::new(&document);
-        let matches: Vec<(TopicId, Vec<MentionHit>)> = self
-            .percolator
-            .percolate(&prepared, &mut self.scratch, true)
-            .into_iter()
-            .map(|found| {
-                let hits = found
-                    .hits
-                    .iter()
-                    .map(|hit| MentionHit {
-                        field: hit.field,
-                        start: hit.start,
-                        end: hit.end,
-                    })
-                    .collect();
-                (found.topic.clone(), hits)
-            })
-            .collect();
-        let mut tokens = String::with_capacity(document.title.len() + document.body.len());
-        for field in TextField::ALL {
-            index_tokens(prepared.text(field), &mut tokens);
+        for (mention, topic) in new.mentions.iter_mut().zip(matched_topics) {
+            mention.new_story = self.topic_stories.insert((topic, story_id.clone()));
         }
-        // analyse
-        let language = Language::from_code(&document.lang);
-        let model_language = language.unwrap_or_else(|| Language::guess(&document.body));
-        let model = vane_sentiment::embedded(model_language);
-        let text = format!("{}\n{}", document.title, document.body);
-        let overall = model.score(&text);
-        let emotion = vane_sentiment::detect_emotion(&text, model_language)
-            .map(|emotion| emotion.as_str().to_string());
-        let title_chars = document.title.chars().count() as u32 + 1;
-        let mentions = matches
-            .into_iter()
-            .map(|(topic, hits)| {
-                let spans: Vec<(usize, usize)> = hits
-                    .iter()
-                    .map(|hit| {
-                        let offset = if hit.field == TextField::Body {
-                            title_chars
-                        } else {
-                            0
-                        };
-                        ((hit.start + offset) as usize, (hit.end + offset) as usize)
-                    })
-                    .collect();
-                let directed = model.score_around(&text, &spans);
-                let new_story = self.topic_stories.insert((topic.clone(), story_id.clone()));
-                NewMention {
-                    topic,
-                    sentiment: polarity(directed.label),
-                    sentiment_score: directed.score,
-                    hits,
-                    new_story,
-                }
-            })
-            .collect();
-        self.scratch_retune();
-        let reach = reach(&document, &self.config);
-        Ok(NewDocument {
-            source_id,
-            published_at,
-            received_at,
-            sentiment: polarity(overall.label),
-            sentiment_score: overall.score,
-            emotion,
-            story_id,
-            parent_id: assignment.parent,
-            reach,
-            index_tokens: tokens,
-            mentions,
-            document,
-        })
+        new.story_id = story_id;
+        new.parent_id = assignment.parent;
+        new
     }
 
     fn scratch_retune(&mut self) {
@@ -248,6 +213,117 @@ impl Analyser {
             self.percolator.retune(&self.scratch);
         }
     }
+}
+
+/// A document through the parallel stages, waiting for its story.
+struct Analysed {
+    new: NewDocument,
+    story_key: StoryKey,
+    matched_topics: Vec<TopicId>,
+}
+
+/// normalise → match → analyse for one item; pure.
+fn analyse(
+    item: Received,
+    config: &PipelineConfig,
+    percolator: &Percolator,
+    scratch: &mut MatchScratch,
+) -> Result<Analysed, NewDeadLetter> {
+    let Received {
+        source_id,
+        received_at,
+        document,
+    } = item;
+    let reject = |document: &Document, reason: String| NewDeadLetter {
+        at: received_at,
+        source_id: source_id.clone(),
+        item_id: Some(document.id.as_str().to_string()),
+        reason,
+        payload: payload_excerpt(&serde_json::to_string(document).unwrap_or_default()),
+    };
+    let (document, published_at) = match normalise(document, received_at, config) {
+        Ok(normalised) => normalised,
+        Err((document, reason)) => return Err(reject(&document, reason)),
+    };
+    let text = story_text(&document);
+    let story_key = StoryKey::of(&text);
+    let prepared = PreparedDocument::new(&document);
+    let matches: Vec<(TopicId, Vec<MentionHit>)> = percolator
+        .percolate(&prepared, scratch, true)
+        .into_iter()
+        .map(|found| {
+            let hits = found
+                .hits
+                .iter()
+                .map(|hit| MentionHit {
+                    field: hit.field,
+                    start: hit.start,
+                    end: hit.end,
+                })
+                .collect();
+            (found.topic.clone(), hits)
+        })
+        .collect();
+    let mut tokens = String::with_capacity(document.title.len() + document.body.len());
+    for field in TextField::ALL {
+        index_tokens(prepared.text(field), &mut tokens);
+    }
+    drop(prepared);
+    // the text is scored sentence by sentence once, for the document and
+    // for every mention's hits
+    let language =
+        Language::from_code(&document.lang).unwrap_or_else(|| Language::guess(&document.body));
+    let model = vane_sentiment::embedded(language);
+    let title_chars = document.title.chars().count() as u32 + 1;
+    let scores = model.sentences(&text);
+    let overall = scores.overall();
+    let emotion =
+        vane_sentiment::detect_emotion(&text, language).map(|emotion| emotion.as_str().to_string());
+    let mut matched_topics = Vec::with_capacity(matches.len());
+    let mentions = matches
+        .into_iter()
+        .map(|(topic, hits)| {
+            let spans: Vec<(usize, usize)> = hits
+                .iter()
+                .map(|hit| {
+                    let offset = if hit.field == TextField::Body {
+                        title_chars
+                    } else {
+                        0
+                    };
+                    ((hit.start + offset) as usize, (hit.end + offset) as usize)
+                })
+                .collect();
+            let directed = scores.around(&spans);
+            matched_topics.push(topic.clone());
+            NewMention {
+                topic,
+                sentiment: polarity(directed.label),
+                sentiment_score: directed.score,
+                hits,
+                new_story: false,
+            }
+        })
+        .collect();
+    let reach = reach(&document, config);
+    Ok(Analysed {
+        new: NewDocument {
+            source_id,
+            published_at,
+            received_at,
+            sentiment: polarity(overall.label),
+            sentiment_score: overall.score,
+            emotion,
+            story_id: String::new(),
+            parent_id: None,
+            reach,
+            index_tokens: tokens,
+            mentions,
+            document,
+        },
+        story_key,
+        matched_topics,
+    })
 }
 
 fn polarity(label: Label) -> Polarity {

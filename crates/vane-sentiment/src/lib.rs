@@ -12,7 +12,7 @@ mod model;
 mod train;
 
 pub use emotion::{Emotion, detect_emotion};
-pub use model::{ModelError, SentimentModel};
+pub use model::{ModelError, SentenceScores, SentimentModel};
 pub use train::{Example, Split, TrainingConfig, TrainingReport, split, train};
 
 use std::sync::OnceLock;

@@ -170,41 +170,41 @@ impl SentimentModel {
     /// sentences about the brand decide, not the rest of the article. With
     /// no spans, the whole text is scored.
     pub fn score_around(&self, text: &str, spans: &[(usize, usize)]) -> Sentiment {
-        let sentences = vane_text::sentences(text);
-        if spans.is_empty() || sentences.len() <= 1 {
+        if spans.is_empty() {
             return self.score(text);
         }
-        let holds_hit: Vec<bool> = sentences
+        self.sentences(text).around(spans)
+    }
+
+    /// Scores a text sentence by sentence, once: the sentiment of the
+    /// whole and towards any number of topics' hits then costs nothing more.
+    pub fn sentences(&self, text: &str) -> SentenceScores<'_> {
+        let ranges = vane_text::sentences(text);
+        let mut features = Vec::new();
+        if ranges.len() <= 1 {
+            extract(self.language, text, &mut features);
+            return SentenceScores {
+                model: self,
+                ranges: vec![0..text.chars().count()],
+                parts: vec![self.parts(&features)],
+            };
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let mut sentence = String::new();
+        let parts = ranges
             .iter()
             .map(|range| {
-                spans
-                    .iter()
-                    .any(|&(start, end)| start < range.end && end > range.start)
+                sentence.clear();
+                sentence.extend(&chars[range.clone()]);
+                extract(self.language, &sentence, &mut features);
+                self.parts(&features)
             })
             .collect();
-        let chars: Vec<char> = text.chars().collect();
-        let mut features = Vec::new();
-        let (mut total, mut probability, mut objectivity) = (0f32, 0f32, 0f32);
-        for (index, range) in sentences.iter().enumerate() {
-            let near_hit = (index > 0 && holds_hit[index - 1])
-                || holds_hit.get(index + 1).copied().unwrap_or(false);
-            let weight = if holds_hit[index] {
-                1.0
-            } else if near_hit {
-                0.5
-            } else {
-                0.1
-            };
-            let sentence: String = chars[range.clone()].iter().collect();
-            extract(self.language, &sentence, &mut features);
-            let (sentence_probability, sentence_objectivity) = self.parts(&features);
-            total += weight;
-            // averaged as log-odds, so that one clearly charged sentence
-            // about the brand is not washed out by mild ones around it
-            probability += weight * logit(sentence_probability);
-            objectivity += weight * logit(sentence_objectivity);
+        SentenceScores {
+            model: self,
+            ranges,
+            parts,
         }
-        self.label(sigmoid(probability / total), sigmoid(objectivity / total))
     }
 
     fn label(&self, probability: f32, objectivity: f32) -> Sentiment {
@@ -263,5 +263,71 @@ impl SentimentModel {
             neutral_band,
             objective_band,
         })
+    }
+}
+
+/// A text scored sentence by sentence ([`SentimentModel::sentences`]).
+#[derive(Debug, Clone)]
+pub struct SentenceScores<'m> {
+    model: &'m SentimentModel,
+    /// Character ranges of the sentences.
+    ranges: Vec<std::ops::Range<usize>>,
+    /// P(positive) and P(factual) of each sentence.
+    parts: Vec<(f32, f32)>,
+}
+
+impl SentenceScores<'_> {
+    /// The sentiment of the whole text. A single sentence is scored as a
+    /// whole (exactly [`SentimentModel::score`]); a longer text is the mean
+    /// of its sentences in log-odds, so that a long article's many mildly
+    /// charged sentences do not add up to a certainty no sentence has.
+    pub fn overall(&self) -> Sentiment {
+        self.weighted(|_| 1.0)
+    }
+
+    /// The sentiment towards hits at `spans` (character ranges), weighted as
+    /// [`SentimentModel::score_around`] says; no spans: [`Self::overall`].
+    pub fn around(&self, spans: &[(usize, usize)]) -> Sentiment {
+        if spans.is_empty() || self.ranges.len() <= 1 {
+            return self.overall();
+        }
+        let holds_hit: Vec<bool> = self
+            .ranges
+            .iter()
+            .map(|range| {
+                spans
+                    .iter()
+                    .any(|&(start, end)| start < range.end && end > range.start)
+            })
+            .collect();
+        self.weighted(|index| {
+            let near_hit = (index > 0 && holds_hit[index - 1])
+                || holds_hit.get(index + 1).copied().unwrap_or(false);
+            if holds_hit[index] {
+                1.0
+            } else if near_hit {
+                0.5
+            } else {
+                0.1
+            }
+        })
+    }
+
+    fn weighted(&self, weight: impl Fn(usize) -> f32) -> Sentiment {
+        if self.parts.len() == 1 {
+            let (probability, objectivity) = self.parts[0];
+            return self.model.label(probability, objectivity);
+        }
+        let (mut total, mut probability, mut objectivity) = (0f32, 0f32, 0f32);
+        for (index, &(sentence_probability, sentence_objectivity)) in self.parts.iter().enumerate() {
+            let weight = weight(index);
+            total += weight;
+            // averaged as log-odds, so that one clearly charged sentence
+            // about the brand is not washed out by mild ones around it
+            probability += weight * logit(sentence_probability);
+            objectivity += weight * logit(sentence_objectivity);
+        }
+        self.model
+            .label(sigmoid(probability / total), sigmoid(objectivity / total))
     }
 }

@@ -48,21 +48,21 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(false)
-            .pragma("cache_size", "-65536")
-            .pragma("temp_store", "memory");
+            .pragma("temp_store", "memory")
+            .page_size(8192);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
             .idle_timeout(None)
             .max_lifetime(None)
-            .connect_with(options.clone())
+            .connect_with(options.clone().pragma("cache_size", "-32768"))
             .await?;
         MIGRATIONS.run(&writer).await?;
         let readers = SqlitePoolOptions::new()
             .max_connections(4)
             .idle_timeout(None)
             .max_lifetime(None)
-            .connect_with(options.read_only(true))
+            .connect_with(options.read_only(true).pragma("cache_size", "-8192"))
             .await?;
         Ok(SqliteStore { writer, readers })
     }
@@ -257,7 +257,7 @@ impl Store for SqliteStore {
         dead_letters: &[NewDeadLetter],
     ) -> Result<Enqueued> {
         let mut outcome = Enqueued::default();
-        let mut transaction = self.writer.begin().await?;
+        let mut transaction = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         for item in items {
             let id = item.document.id.as_str();
             let result = sqlx::query(
@@ -314,80 +314,93 @@ impl Store for SqliteStore {
     }
 
     async fn commit(&self, batch: &Commit) -> Result<Committed> {
-        let mut transaction = self.writer.begin().await?;
+        let mut transaction = self.writer.begin_with("BEGIN IMMEDIATE").await?;
+        // which documents are new: stored ids, and repeats within the batch
+        let mut existing: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for chunk in batch.documents.chunks(MAX_BINDS) {
+            let mut query = QueryBuilder::<Sqlite>::new("SELECT id FROM documents WHERE id IN (");
+            let mut list = query.separated(", ");
+            for new in chunk {
+                list.push_bind(new.document.id.as_str());
+            }
+            query.push(")");
+            for row in query.build().persistent(false).fetch_all(&mut *transaction).await? {
+                existing.insert(row.try_get("id")?);
+            }
+        }
         let mut inserted = Vec::with_capacity(batch.documents.len());
-        let mut rollups: HashMap<RollupKey, RollupSums> = HashMap::new();
+        let mut fresh: Vec<(i64, &NewDocument)> = Vec::new();
+        let mut next_seq: i64 =
+            sqlx::query_scalar("SELECT coalesce(max(seq), 0) + 1 FROM documents")
+                .fetch_one(&mut *transaction)
+                .await?;
         for new in &batch.documents {
-            let document = &new.document;
-            let result = sqlx::query(
-                "INSERT INTO documents (id, source_id, title, body, url, site, author, lang, \
+            let is_new = existing.insert(new.document.id.as_str().to_string());
+            inserted.push(is_new);
+            if is_new {
+                fresh.push((next_seq, new));
+                next_seq += 1;
+            }
+        }
+        // multi-row statements: one round trip per few hundred rows
+        const DOCUMENT_COLUMNS_COUNT: usize = 27;
+        for chunk in fresh.chunks(MAX_BINDS / DOCUMENT_COLUMNS_COUNT) {
+            let mut query = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO documents (seq, id, source_id, title, body, url, site, author, lang, \
                  country, region, channel, verified, repost, followers, likes, comments, shares, \
                  views, published_at, received_at, sentiment, sentiment_score, emotion, story_id, \
-                 parent_id, reach) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
-                 ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(document.id.as_str())
-            .bind(new.source_id.as_ref().map(SourceId::as_str))
-            .bind(&document.title)
-            .bind(&document.body)
-            .bind(&document.url)
-            .bind(&document.site)
-            .bind(&document.author)
-            .bind(&document.lang)
-            .bind(&document.country)
-            .bind(&document.region)
-            .bind(document.channel.map(Channel::as_str))
-            .bind(document.verified)
-            .bind(document.repost)
-            .bind(clamp(document.followers))
-            .bind(clamp(document.likes))
-            .bind(clamp(document.comments))
-            .bind(clamp(document.shares))
-            .bind(clamp(document.views))
-            .bind(new.published_at.0)
-            .bind(new.received_at.0)
-            .bind(new.sentiment.as_str())
-            .bind(f64::from(new.sentiment_score))
-            .bind(new.emotion.as_deref())
-            .bind(&new.story_id)
-            .bind(new.parent_id.as_deref())
-            .bind(clamp(new.reach))
-            .execute(&mut *transaction)
-            .await?;
-            if result.rows_affected() == 0 {
-                inserted.push(false);
-                continue;
-            }
-            inserted.push(true);
-            let seq = result.last_insert_rowid();
-            sqlx::query("INSERT INTO documents_fts (rowid, tokens) VALUES (?, ?)")
-                .bind(seq)
-                .bind(&new.index_tokens)
-                .execute(&mut *transaction)
-                .await?;
+                 parent_id, reach) ",
+            );
+            query.push_values(chunk, |mut row, (seq, new)| {
+                let document = &new.document;
+                row.push_bind(*seq)
+                    .push_bind(document.id.as_str())
+                    .push_bind(new.source_id.as_ref().map(SourceId::as_str))
+                    .push_bind(document.title.as_str())
+                    .push_bind(document.body.as_str())
+                    .push_bind(document.url.as_str())
+                    .push_bind(document.site.as_str())
+                    .push_bind(document.author.as_str())
+                    .push_bind(document.lang.as_str())
+                    .push_bind(document.country.as_str())
+                    .push_bind(document.region.as_str())
+                    .push_bind(document.channel.map(Channel::as_str))
+                    .push_bind(document.verified)
+                    .push_bind(document.repost)
+                    .push_bind(clamp(document.followers))
+                    .push_bind(clamp(document.likes))
+                    .push_bind(clamp(document.comments))
+                    .push_bind(clamp(document.shares))
+                    .push_bind(clamp(document.views))
+                    .push_bind(new.published_at.0)
+                    .push_bind(new.received_at.0)
+                    .push_bind(new.sentiment.as_str())
+                    .push_bind(f64::from(new.sentiment_score))
+                    .push_bind(new.emotion.as_deref())
+                    .push_bind(new.story_id.as_str())
+                    .push_bind(new.parent_id.as_deref())
+                    .push_bind(clamp(new.reach));
+            });
+            query.build().persistent(false).execute(&mut *transaction).await?;
+        }
+        for chunk in fresh.chunks(MAX_BINDS / 2) {
+            let mut query = QueryBuilder::<Sqlite>::new("INSERT INTO documents_fts (rowid, tokens) ");
+            query.push_values(chunk, |mut row, (seq, new)| {
+                row.push_bind(*seq).push_bind(new.index_tokens.as_str());
+            });
+            query.build().persistent(false).execute(&mut *transaction).await?;
+        }
+        let mut rollups: HashMap<RollupKey, RollupSums> = HashMap::new();
+        let mut mention_rows: Vec<(i64, &NewDocument, &NewMention, String)> = Vec::new();
+        for &(seq, new) in &fresh {
+            let document = &new.document;
             let channel = document.channel.map(Channel::as_str).unwrap_or("");
             let engagement = clamp(document.likes)
                 .saturating_add(clamp(document.comments))
                 .saturating_add(clamp(document.shares));
             for mention in &new.mentions {
                 let hits = serde_json::to_string(&mention.hits).expect("hits serialise");
-                sqlx::query(
-                    "INSERT INTO mentions (topic_id, document_seq, published_at, sentiment, \
-                     sentiment_score, hits, channel, site, lang, story_id) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                )
-                .bind(mention.topic.as_str())
-                .bind(seq)
-                .bind(new.published_at.0)
-                .bind(mention.sentiment.as_str())
-                .bind(f64::from(mention.sentiment_score))
-                .bind(hits)
-                .bind(document.channel.map(Channel::as_str))
-                .bind(&document.site)
-                .bind(&document.lang)
-                .bind(&new.story_id)
-                .execute(&mut *transaction)
-                .await?;
+                mention_rows.push((seq, new, mention, hits));
                 for bucket in Bucket::ALL {
                     let sums = rollups
                         .entry((
@@ -406,6 +419,26 @@ impl Store for SqliteStore {
                 }
             }
         }
+        for chunk in mention_rows.chunks(MAX_BINDS / 10) {
+            let mut query = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO mentions (topic_id, document_seq, published_at, sentiment, \
+                 sentiment_score, hits, channel, site, lang, story_id) ",
+            );
+            query.push_values(chunk, |mut row, (seq, new, mention, hits)| {
+                row.push_bind(mention.topic.as_str())
+                    .push_bind(*seq)
+                    .push_bind(new.published_at.0)
+                    .push_bind(mention.sentiment.as_str())
+                    .push_bind(f64::from(mention.sentiment_score))
+                    .push_bind(hits.as_str())
+                    .push_bind(new.document.channel.map(Channel::as_str))
+                    .push_bind(new.document.site.as_str())
+                    .push_bind(new.document.lang.as_str())
+                    .push_bind(new.story_id.as_str());
+            });
+            query.push(" ON CONFLICT DO NOTHING");
+            query.build().persistent(false).execute(&mut *transaction).await?;
+        }
         insert_dead_letters(&mut transaction, &batch.dead_letters).await?;
         for chunk in batch.inbox_done.chunks(MAX_BINDS) {
             let mut query = QueryBuilder::<Sqlite>::new("DELETE FROM inbox WHERE seq IN (");
@@ -414,7 +447,7 @@ impl Store for SqliteStore {
                 list.push_bind(*seq);
             }
             query.push(")");
-            query.build().execute(&mut *transaction).await?;
+            query.build().persistent(false).execute(&mut *transaction).await?;
         }
         let rollups: Vec<(RollupKey, RollupSums)> = rollups.into_iter().collect();
         for chunk in rollups.chunks(MAX_BINDS / 10) {
@@ -441,7 +474,7 @@ impl Store for SqliteStore {
                  engagement = engagement + excluded.engagement, \
                  views = views + excluded.views, reach = reach + excluded.reach",
             );
-            query.build().execute(&mut *transaction).await?;
+            query.build().persistent(false).execute(&mut *transaction).await?;
         }
         transaction.commit().await?;
         Ok(Committed { inserted })
@@ -456,7 +489,7 @@ impl Store for SqliteStore {
                 list.push_bind(*id);
             }
             query.push(")");
-            let rows = query.build().fetch_all(&self.writer).await?;
+            let rows = query.build().persistent(false).fetch_all(&self.readers).await?;
             for row in rows {
                 found.push(row.try_get("id")?);
             }
@@ -529,7 +562,7 @@ impl Store for SqliteStore {
         query
             .push(" ORDER BY m.published_at DESC, m.document_seq DESC LIMIT ")
             .push_bind(limit as i64 + 1);
-        let rows = query.build().fetch_all(&self.readers).await?;
+        let rows = query.build().persistent(false).fetch_all(&self.readers).await?;
         let mut items: Vec<StoredMention> =
             rows.iter().map(stored_mention).collect::<Result<_>>()?;
         let next = page_end(&mut items, limit, |mention| &mention.document);
@@ -550,7 +583,7 @@ impl Store for SqliteStore {
         query
             .push(" ORDER BY d.published_at DESC, d.seq DESC LIMIT ")
             .push_bind(limit as i64 + 1);
-        let rows = query.build().fetch_all(&self.readers).await?;
+        let rows = query.build().persistent(false).fetch_all(&self.readers).await?;
         let mut items: Vec<StoredDocument> =
             rows.iter().map(stored_document).collect::<Result<_>>()?;
         let next = page_end(&mut items, limit, |document| document);
@@ -575,7 +608,7 @@ impl Store for SqliteStore {
             query
                 .push(" ORDER BY d.seq DESC LIMIT ")
                 .push_bind(limit as i64);
-            let rows = query.build().fetch_all(&self.readers).await?;
+            let rows = query.build().persistent(false).fetch_all(&self.readers).await?;
             let items: Vec<StoredDocument> =
                 rows.iter().map(stored_document).collect::<Result<_>>()?;
             let next = (items.len() == limit)
@@ -595,7 +628,7 @@ impl Store for SqliteStore {
             .push(") f JOIN documents d ON d.seq = f.candidate WHERE 1 = 1");
         push_filter(&mut query, filter, "d");
         query.push(" ORDER BY d.seq DESC");
-        let rows = query.build().fetch_all(&self.readers).await?;
+        let rows = query.build().persistent(false).fetch_all(&self.readers).await?;
         let items: Vec<StoredDocument> = rows.iter().map(stored_document).collect::<Result<_>>()?;
         // the index may hold more candidates than passed the filter: the
         // next page starts after the last one scanned, not the last kept
@@ -644,7 +677,7 @@ impl Store for SqliteStore {
         query
             .push(" GROUP BY story ORDER BY size DESC, last_at DESC LIMIT ")
             .push_bind(limit as i64);
-        let rows = query.build().fetch_all(&self.readers).await?;
+        let rows = query.build().persistent(false).fetch_all(&self.readers).await?;
         let mut stories = Vec::with_capacity(rows.len());
         for row in rows {
             let story_id: String = row.try_get("story")?;
@@ -699,7 +732,7 @@ impl Store for SqliteStore {
             query.push(" AND channel = ").push_bind(channel.as_str());
         }
         query.push(" GROUP BY bucket_start ORDER BY bucket_start");
-        let rows = query.build().fetch_all(&self.readers).await?;
+        let rows = query.build().persistent(false).fetch_all(&self.readers).await?;
         rows.iter()
             .map(|row| {
                 let number =

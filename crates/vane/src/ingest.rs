@@ -6,11 +6,12 @@
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use vane_model::{Document, SourceId};
-use vane_pipeline::{IngestSummary, Pipeline, Received};
+use vane_pipeline::{IngestSummary, Pipeline, Prepared, Received};
 use vane_sources::{CsvMapping, ImportFormat, Rejected};
 use vane_store::NewDeadLetter;
 
@@ -99,6 +100,55 @@ fn progress(total: u64, quiet: bool) -> ProgressBar {
     bar
 }
 
+/// Stores batches on one task while the next go through the stages, with
+/// a batch of slack between them, so that the database and the analysis
+/// work at the same time even when one batch is slower than another.
+struct Overlapped<'p> {
+    pipeline: &'p Pipeline,
+    to_store: Option<tokio::sync::mpsc::Sender<Prepared>>,
+    storing: tokio::task::JoinHandle<Result<IngestSummary>>,
+    total: IngestSummary,
+}
+
+impl<'p> Overlapped<'p> {
+    fn new(pipeline: &'p Pipeline, shared: Arc<Pipeline>) -> Self {
+        let (to_store, mut prepared) = tokio::sync::mpsc::channel::<Prepared>(1);
+        let storing = tokio::spawn(async move {
+            let mut total = IngestSummary::default();
+            while let Some(batch) = prepared.recv().await {
+                add(&mut total, shared.store_prepared(batch).await?);
+            }
+            Ok(total)
+        });
+        Overlapped {
+            pipeline,
+            to_store: Some(to_store),
+            storing,
+            total: IngestSummary::default(),
+        }
+    }
+
+    async fn push(&mut self, items: Vec<Received>, letters: Vec<NewDeadLetter>) -> Result<()> {
+        let prepared = self.pipeline.prepare(items, letters).await?;
+        self.total.read += prepared.read();
+        let sender = self.to_store.as_ref().expect("not finished");
+        if sender.send(prepared).await.is_err() {
+            // the store task stopped: its error is reported by finish
+            self.to_store = None;
+        }
+        Ok(())
+    }
+
+    async fn finish(mut self) -> Result<IngestSummary> {
+        self.to_store = None;
+        let stored = self
+            .storing
+            .await
+            .map_err(|error| anyhow::anyhow!("the store task failed: {error}"))??;
+        Ok(stored)
+    }
+}
+
 fn add(total: &mut IngestSummary, part: IngestSummary) {
     total.read += part.read;
     total.new += part.new;
@@ -107,12 +157,12 @@ fn add(total: &mut IngestSummary, part: IngestSummary) {
 }
 
 async fn ingest_file(
-    pipeline: &Pipeline,
+    shared: &Arc<Pipeline>,
     args: &IngestArgs,
     mapping: &CsvMapping,
     source: &Option<SourceId>,
 ) -> Result<IngestSummary> {
-    let (mut reader, size): (Box<dyn BufRead>, u64) = if args.input == "-" {
+    let (mut reader, size): (Box<dyn BufRead + Send>, u64) = if args.input == "-" {
         (Box::new(BufReader::new(std::io::stdin())), 0)
     } else {
         let path = Path::new(&args.input);
@@ -125,7 +175,8 @@ async fn ingest_file(
     let format = format_of(args, &head)?;
     let bar = progress(size, args.quiet);
     let batch_size = 2_000;
-    let mut total = IngestSummary::default();
+    let pipeline: &Pipeline = shared;
+    let mut run = Overlapped::new(pipeline, Arc::clone(shared));
     let mut items: Vec<Received> = Vec::with_capacity(batch_size);
     let mut letters: Vec<NewDeadLetter> = Vec::new();
     let received = |document: Document| Received {
@@ -135,31 +186,24 @@ async fn ingest_file(
     };
     match format {
         ImportFormat::Ndjson => {
-            let mut line = Vec::new();
-            let mut number = 0usize;
-            loop {
-                line.clear();
-                let read = reader
-                    .read_until(b'\n', &mut line)
-                    .with_context(|| format!("cannot read {}", args.input))?;
-                if read == 0 {
-                    break;
+            // lines are read and parsed on their own thread, so that
+            // parsing overlaps the stages and the store
+            let (sender, mut receiver) = tokio::sync::mpsc::channel::<Result<ParsedBatch>>(2);
+            let input = args.input.clone();
+            let source = source.clone();
+            let reader_thread = std::thread::spawn(move || {
+                let result = read_ndjson(reader, &input, &source, batch_size, &sender);
+                if let Err(error) = result {
+                    let _ = sender.blocking_send(Err(error));
                 }
-                number += 1;
-                bar.inc(read as u64);
-                if line.iter().all(u8::is_ascii_whitespace) {
-                    continue;
-                }
-                match vane_sources::ndjson_line(line.trim_ascii_end(), number) {
-                    Ok(document) => items.push(received(document)),
-                    Err(rejected) => letters.push(dead_letter(rejected, source)),
-                }
-                if items.len() >= batch_size {
-                    let batch = std::mem::take(&mut items);
-                    add(&mut total, pipeline.ingest(batch, std::mem::take(&mut letters)).await?);
-                    bar.set_message(format!("{} new, {} duplicates", total.new, total.duplicates));
-                }
+            });
+            while let Some(batch) = receiver.recv().await {
+                let batch = batch?;
+                bar.inc(batch.bytes);
+                run.push(batch.items, batch.letters).await?;
+                bar.set_message(format!("{} read", run.total.read));
             }
+            let _ = reader_thread.join();
         }
         ImportFormat::Csv | ImportFormat::Feed => {
             let mut bytes = Vec::new();
@@ -186,14 +230,75 @@ async fn ingest_file(
                 }
                 if items.len() >= batch_size {
                     let batch = std::mem::take(&mut items);
-                    add(&mut total, pipeline.ingest(batch, std::mem::take(&mut letters)).await?);
+                    run.push(batch, std::mem::take(&mut letters)).await?;
                 }
             }
         }
     }
-    add(&mut total, pipeline.ingest(items, letters).await?);
+    run.push(items, letters).await?;
+    let total = run.finish().await?;
     bar.finish_with_message(format!("{} new, {} duplicates", total.new, total.duplicates));
     Ok(total)
+}
+
+/// A batch read by the NDJSON reader thread.
+struct ParsedBatch {
+    items: Vec<Received>,
+    letters: Vec<NewDeadLetter>,
+    bytes: u64,
+}
+
+fn read_ndjson(
+    mut reader: Box<dyn BufRead + Send>,
+    input: &str,
+    source: &Option<SourceId>,
+    batch_size: usize,
+    sender: &tokio::sync::mpsc::Sender<Result<ParsedBatch>>,
+) -> Result<()> {
+    let mut line = Vec::new();
+    let mut number = 0usize;
+    let mut batch = ParsedBatch {
+        items: Vec::with_capacity(batch_size),
+        letters: Vec::new(),
+        bytes: 0,
+    };
+    loop {
+        line.clear();
+        let read = reader
+            .read_until(b'\n', &mut line)
+            .with_context(|| format!("cannot read {input}"))?;
+        if read == 0 {
+            break;
+        }
+        number += 1;
+        batch.bytes += read as u64;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match vane_sources::ndjson_line(line.trim_ascii_end(), number) {
+            Ok(document) => batch.items.push(Received {
+                source_id: source.clone(),
+                received_at: now(),
+                document,
+            }),
+            Err(rejected) => batch.letters.push(dead_letter(rejected, source)),
+        }
+        if batch.items.len() >= batch_size {
+            let full = std::mem::replace(
+                &mut batch,
+                ParsedBatch {
+                    items: Vec::with_capacity(batch_size),
+                    letters: Vec::new(),
+                    bytes: 0,
+                },
+            );
+            if sender.blocking_send(Ok(full)).is_err() {
+                return Ok(());
+            }
+        }
+    }
+    let _ = sender.blocking_send(Ok(batch));
+    Ok(())
 }
 
 fn file_stem(input: &str) -> String {

@@ -28,6 +28,14 @@ pub(crate) enum TopicsCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Adds or replaces every topic of an NDJSON file (`{"id", "query",
+    /// "name"?, "brand"?, "competitor"?}` per line); nothing is saved
+    /// unless every line is valid.
+    Import {
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Lists topics as NDJSON.
     List {
         #[command(flatten)]
@@ -119,6 +127,34 @@ pub(crate) fn topics(command: TopicsCommand) -> Result<()> {
                 };
                 let created = store(&args).await?.put_topic(&topic).await?;
                 eprintln!("{} topic {id}", if created { "added" } else { "replaced" });
+            }
+            TopicsCommand::Import { file, store: args } => {
+                let text = std::fs::read_to_string(&file)
+                    .with_context(|| format!("cannot read {}", file.display()))?;
+                let mut topics = Vec::new();
+                for (index, line) in text.lines().enumerate() {
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    let topic: Topic = serde_json::from_str(line).map_err(|error| {
+                        UsageError(format!("{} line {}: invalid topic: {error}", file.display(), index + 1))
+                    })?;
+                    Query::parse(&topic.query).map_err(|error| {
+                        UsageError(format!(
+                            "{} line {}: topic {}: {}",
+                            file.display(),
+                            index + 1,
+                            topic.id,
+                            query_error(&topic.query, &error)
+                        ))
+                    })?;
+                    topics.push(topic);
+                }
+                let store = store(&args).await?;
+                for topic in &topics {
+                    store.put_topic(topic).await?;
+                }
+                eprintln!("imported {} topics", topics.len());
             }
             TopicsCommand::List { store: args } => {
                 for topic in store(&args).await?.topics().await? {

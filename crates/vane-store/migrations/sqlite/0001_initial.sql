@@ -64,7 +64,6 @@ CREATE TABLE mentions (
 ) WITHOUT ROWID;
 CREATE INDEX mentions_by_topic_time ON mentions (topic_id, published_at DESC, document_seq DESC);
 CREATE INDEX mentions_by_time ON mentions (published_at DESC, document_seq DESC);
-CREATE INDEX mentions_by_story ON mentions (story_id, topic_id);
 
 -- Per topic × bucket × channel × sentiment; bucket_seconds is 60, 3600 or 86400.
 CREATE TABLE rollups (
