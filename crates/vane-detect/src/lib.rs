@@ -9,4 +9,4 @@ mod stories;
 
 pub use cluster::{SparseVector, Vectorizer, k_means, normalized_mutual_information};
 pub use events::{Event, EventConfig, EventDocument, HeatWeights, detect_events};
-pub use stories::{Assignment, StoryConfig, StoryIndex, StoryMember, strip_credits, StoryKey};
+pub use stories::{Assignment, StoryConfig, StoryIndex, StoryKey, StoryMember, strip_credits};

@@ -60,6 +60,8 @@ pub struct Analyser {
     config: PipelineConfig,
     percolator: Percolator,
     scratch: MatchScratch,
+    /// Working memory of the other threads, kept between batches.
+    thread_scratches: Vec<MatchScratch>,
     stories: StoryIndex,
     /// Story number of the index → story id (its first-arrived document).
     story_ids: Vec<String>,
@@ -89,6 +91,7 @@ impl Analyser {
             config,
             percolator: Percolator::new(),
             scratch: MatchScratch::default(),
+            thread_scratches: Vec::new(),
             stories,
             story_ids: Vec::new(),
             topic_stories: FxHashSet::default(),
@@ -148,15 +151,19 @@ impl Analyser {
             items = rest;
         }
         parts.push(items);
+        let scratches = &mut self.thread_scratches;
+        if scratches.len() < parts.len() - 1 {
+            scratches.resize_with(parts.len() - 1, MatchScratch::default);
+        }
         let mut parts = parts.into_iter();
         let first = parts.next().unwrap_or_default();
         let analysed: Vec<Result<Analysed, NewDeadLetter>> = std::thread::scope(|scope| {
             let handles: Vec<_> = parts
-                .map(|part| {
+                .zip(scratches.iter_mut())
+                .map(|(part, scratch)| {
                     scope.spawn(move || {
-                        let mut scratch = MatchScratch::default();
                         part.into_iter()
-                            .map(|item| analyse(item, config, percolator, &mut scratch))
+                            .map(|item| analyse(item, config, percolator, scratch))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -192,9 +199,9 @@ impl Analyser {
             story_key,
             matched_topics,
         } = analysed;
-        let assignment = self
-            .stories
-            .add_keyed(new.document.id.as_str(), story_key, new.published_at);
+        let assignment =
+            self.stories
+                .add_keyed(new.document.id.as_str(), story_key, new.published_at);
         if assignment.story == self.story_ids.len() {
             self.story_ids.push(new.document.id.as_str().to_string());
         }

@@ -319,7 +319,8 @@ impl SentenceScores<'_> {
             return self.model.label(probability, objectivity);
         }
         let (mut total, mut probability, mut objectivity) = (0f32, 0f32, 0f32);
-        for (index, &(sentence_probability, sentence_objectivity)) in self.parts.iter().enumerate() {
+        for (index, &(sentence_probability, sentence_objectivity)) in self.parts.iter().enumerate()
+        {
             let weight = weight(index);
             total += weight;
             // averaged as log-odds, so that one clearly charged sentence

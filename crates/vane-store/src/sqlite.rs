@@ -324,7 +324,12 @@ impl Store for SqliteStore {
                 list.push_bind(new.document.id.as_str());
             }
             query.push(")");
-            for row in query.build().persistent(false).fetch_all(&mut *transaction).await? {
+            for row in query
+                .build()
+                .persistent(false)
+                .fetch_all(&mut *transaction)
+                .await?
+            {
                 existing.insert(row.try_get("id")?);
             }
         }
@@ -381,14 +386,23 @@ impl Store for SqliteStore {
                     .push_bind(new.parent_id.as_deref())
                     .push_bind(clamp(new.reach));
             });
-            query.build().persistent(false).execute(&mut *transaction).await?;
+            query
+                .build()
+                .persistent(false)
+                .execute(&mut *transaction)
+                .await?;
         }
         for chunk in fresh.chunks(MAX_BINDS / 2) {
-            let mut query = QueryBuilder::<Sqlite>::new("INSERT INTO documents_fts (rowid, tokens) ");
+            let mut query =
+                QueryBuilder::<Sqlite>::new("INSERT INTO documents_fts (rowid, tokens) ");
             query.push_values(chunk, |mut row, (seq, new)| {
                 row.push_bind(*seq).push_bind(new.index_tokens.as_str());
             });
-            query.build().persistent(false).execute(&mut *transaction).await?;
+            query
+                .build()
+                .persistent(false)
+                .execute(&mut *transaction)
+                .await?;
         }
         let mut rollups: HashMap<RollupKey, RollupSums> = HashMap::new();
         let mut mention_rows: Vec<(i64, &NewDocument, &NewMention, String)> = Vec::new();
@@ -437,7 +451,11 @@ impl Store for SqliteStore {
                     .push_bind(new.story_id.as_str());
             });
             query.push(" ON CONFLICT DO NOTHING");
-            query.build().persistent(false).execute(&mut *transaction).await?;
+            query
+                .build()
+                .persistent(false)
+                .execute(&mut *transaction)
+                .await?;
         }
         insert_dead_letters(&mut transaction, &batch.dead_letters).await?;
         for chunk in batch.inbox_done.chunks(MAX_BINDS) {
@@ -447,7 +465,11 @@ impl Store for SqliteStore {
                 list.push_bind(*seq);
             }
             query.push(")");
-            query.build().persistent(false).execute(&mut *transaction).await?;
+            query
+                .build()
+                .persistent(false)
+                .execute(&mut *transaction)
+                .await?;
         }
         let rollups: Vec<(RollupKey, RollupSums)> = rollups.into_iter().collect();
         for chunk in rollups.chunks(MAX_BINDS / 10) {
@@ -474,7 +496,11 @@ impl Store for SqliteStore {
                  engagement = engagement + excluded.engagement, \
                  views = views + excluded.views, reach = reach + excluded.reach",
             );
-            query.build().persistent(false).execute(&mut *transaction).await?;
+            query
+                .build()
+                .persistent(false)
+                .execute(&mut *transaction)
+                .await?;
         }
         transaction.commit().await?;
         Ok(Committed { inserted })
@@ -489,7 +515,11 @@ impl Store for SqliteStore {
                 list.push_bind(*id);
             }
             query.push(")");
-            let rows = query.build().persistent(false).fetch_all(&self.readers).await?;
+            let rows = query
+                .build()
+                .persistent(false)
+                .fetch_all(&self.readers)
+                .await?;
             for row in rows {
                 found.push(row.try_get("id")?);
             }
@@ -562,7 +592,11 @@ impl Store for SqliteStore {
         query
             .push(" ORDER BY m.published_at DESC, m.document_seq DESC LIMIT ")
             .push_bind(limit as i64 + 1);
-        let rows = query.build().persistent(false).fetch_all(&self.readers).await?;
+        let rows = query
+            .build()
+            .persistent(false)
+            .fetch_all(&self.readers)
+            .await?;
         let mut items: Vec<StoredMention> =
             rows.iter().map(stored_mention).collect::<Result<_>>()?;
         let next = page_end(&mut items, limit, |mention| &mention.document);
@@ -583,7 +617,11 @@ impl Store for SqliteStore {
         query
             .push(" ORDER BY d.published_at DESC, d.seq DESC LIMIT ")
             .push_bind(limit as i64 + 1);
-        let rows = query.build().persistent(false).fetch_all(&self.readers).await?;
+        let rows = query
+            .build()
+            .persistent(false)
+            .fetch_all(&self.readers)
+            .await?;
         let mut items: Vec<StoredDocument> =
             rows.iter().map(stored_document).collect::<Result<_>>()?;
         let next = page_end(&mut items, limit, |document| document);
@@ -608,7 +646,11 @@ impl Store for SqliteStore {
             query
                 .push(" ORDER BY d.seq DESC LIMIT ")
                 .push_bind(limit as i64);
-            let rows = query.build().persistent(false).fetch_all(&self.readers).await?;
+            let rows = query
+                .build()
+                .persistent(false)
+                .fetch_all(&self.readers)
+                .await?;
             let items: Vec<StoredDocument> =
                 rows.iter().map(stored_document).collect::<Result<_>>()?;
             let next = (items.len() == limit)
@@ -628,7 +670,11 @@ impl Store for SqliteStore {
             .push(") f JOIN documents d ON d.seq = f.candidate WHERE 1 = 1");
         push_filter(&mut query, filter, "d");
         query.push(" ORDER BY d.seq DESC");
-        let rows = query.build().persistent(false).fetch_all(&self.readers).await?;
+        let rows = query
+            .build()
+            .persistent(false)
+            .fetch_all(&self.readers)
+            .await?;
         let items: Vec<StoredDocument> = rows.iter().map(stored_document).collect::<Result<_>>()?;
         // the index may hold more candidates than passed the filter: the
         // next page starts after the last one scanned, not the last kept
@@ -677,7 +723,11 @@ impl Store for SqliteStore {
         query
             .push(" GROUP BY story ORDER BY size DESC, last_at DESC LIMIT ")
             .push_bind(limit as i64);
-        let rows = query.build().persistent(false).fetch_all(&self.readers).await?;
+        let rows = query
+            .build()
+            .persistent(false)
+            .fetch_all(&self.readers)
+            .await?;
         let mut stories = Vec::with_capacity(rows.len());
         for row in rows {
             let story_id: String = row.try_get("story")?;
@@ -732,7 +782,11 @@ impl Store for SqliteStore {
             query.push(" AND channel = ").push_bind(channel.as_str());
         }
         query.push(" GROUP BY bucket_start ORDER BY bucket_start");
-        let rows = query.build().persistent(false).fetch_all(&self.readers).await?;
+        let rows = query
+            .build()
+            .persistent(false)
+            .fetch_all(&self.readers)
+            .await?;
         rows.iter()
             .map(|row| {
                 let number =

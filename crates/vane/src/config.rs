@@ -167,7 +167,9 @@ impl Config {
             if let Some(path) = url
                 .strip_prefix("sqlite://")
                 .or_else(|| url.strip_prefix("sqlite:"))
-                && let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty())
+                && let Some(parent) = Path::new(path)
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
             {
                 std::fs::create_dir_all(parent)
                     .with_context(|| format!("cannot create {}", parent.display()))?;
@@ -176,7 +178,10 @@ impl Config {
         }
         std::fs::create_dir_all(&self.data_dir)
             .with_context(|| format!("cannot create data directory {}", self.data_dir.display()))?;
-        Ok(format!("sqlite://{}", self.data_dir.join("vane.db").display()))
+        Ok(format!(
+            "sqlite://{}",
+            self.data_dir.join("vane.db").display()
+        ))
     }
 
     pub(crate) fn pipeline(&self) -> PipelineConfig {

@@ -68,7 +68,13 @@ pub(crate) fn topics() -> Vec<Topic> {
         enabled: true,
     };
     vec![
-        topic("lumio", "朗铭 Lumio（演示 demo）", "朗铭 OR lumio", "Lumio", false),
+        topic(
+            "lumio",
+            "朗铭 Lumio（演示 demo）",
+            "朗铭 OR lumio",
+            "Lumio",
+            false,
+        ),
         topic(
             "lumio-safety",
             "朗铭 产品安全（演示 demo）",
@@ -76,8 +82,20 @@ pub(crate) fn topics() -> Vec<Topic> {
             "Lumio",
             false,
         ),
-        topic("norvia", "诺维亚 Norvia（演示 demo）", "诺维亚 OR norvia", "Norvia", true),
-        topic("kestrel", "凯斯卓 Kestrel（演示 demo）", "凯斯卓 OR kestrel", "Kestrel", true),
+        topic(
+            "norvia",
+            "诺维亚 Norvia（演示 demo）",
+            "诺维亚 OR norvia",
+            "Norvia",
+            true,
+        ),
+        topic(
+            "kestrel",
+            "凯斯卓 Kestrel（演示 demo）",
+            "凯斯卓 OR kestrel",
+            "Kestrel",
+            true,
+        ),
     ]
 }
 
@@ -111,7 +129,10 @@ fn offset_of(document: &Document) -> i64 {
 }
 
 /// Loads the history, then plays the rest live, looping, until `shutdown`.
-pub(crate) async fn replay(pipeline: Arc<Pipeline>, shutdown: impl std::future::Future<Output = ()>) {
+pub(crate) async fn replay(
+    pipeline: Arc<Pipeline>,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
     tokio::pin!(shutdown);
     if let Err(error) = play(&pipeline, &mut shutdown).await {
         tracing::error!("demo replay stopped: {error:#}");
@@ -151,11 +172,16 @@ async fn play(
             .collect();
         pipeline.submit(items, Vec::new()).await?;
     }
-    tracing::info!(history = history.len(), live = live.len(), "demo history loaded; live replay begins");
+    tracing::info!(
+        history = history.len(),
+        live = live.len(),
+        "demo history loaded; live replay begins"
+    );
     for round in 0u64.. {
         let mut previous = history_end;
         for (offset, document) in &live {
-            let wait = Duration::from_millis((((offset - previous).max(0) * 1_000) / SPEED_UP) as u64);
+            let wait =
+                Duration::from_millis((((offset - previous).max(0) * 1_000) / SPEED_UP) as u64);
             previous = *offset;
             tokio::select! {
                 _ = shutdown.as_mut() => return Ok(()),
@@ -203,7 +229,9 @@ fn load_material(data: &Path) -> Result<Material> {
                 let label = fields.first()?.trim() == "1";
                 let text = fields.get(column)?.trim();
                 let length = text.chars().count();
-                (10..=160).contains(&length).then(|| (label, text.to_string()))
+                (10..=160)
+                    .contains(&length)
+                    .then(|| (label, text.to_string()))
             })
             .collect()
     };
@@ -285,7 +313,13 @@ pub(crate) fn build(data: &Path, out: &Path) -> Result<usize> {
             // a Chinese social post or review
             let (positive, review) = random.pick(&material.chinese_reviews).clone();
             let _ = positive;
-            let channel = *random.pick(&[Channel::Weibo, Channel::Weibo, Channel::Forum, Channel::Review, Channel::Xiaohongshu]);
+            let channel = *random.pick(&[
+                Channel::Weibo,
+                Channel::Weibo,
+                Channel::Forum,
+                Channel::Review,
+                Channel::Xiaohongshu,
+            ]);
             let (name, followers, verified) = author(&mut random, true);
             let (likes, comments, shares, views) = engagement(&mut random, followers, 1.0);
             let lead = random.pick(&["入手了", "用了一周", "刚换的", "说说我的", "朋友推荐的"]);
@@ -340,13 +374,23 @@ pub(crate) fn build(data: &Path, out: &Path) -> Result<usize> {
                 let headline = random.pick(&["发布", "升级", "降价", "亮相展会", "公布销量"]);
                 (
                     format!("{}{product}{headline}", brand.chinese),
-                    format!("记者获悉，{}{product}近日{headline}。{paragraph}", brand.chinese),
+                    format!(
+                        "记者获悉，{}{product}近日{headline}。{paragraph}",
+                        brand.chinese
+                    ),
                 )
             } else {
                 let paragraph = random.pick(&material.english_news).clone();
                 (
-                    format!("{} unveils {}", brand.english, product.split(' ').next().unwrap_or(product)),
-                    format!("{} said on Tuesday its new product would ship soon. {paragraph}", brand.english),
+                    format!(
+                        "{} unveils {}",
+                        brand.english,
+                        product.split(' ').next().unwrap_or(product)
+                    ),
+                    format!(
+                        "{} said on Tuesday its new product would ship soon. {paragraph}",
+                        brand.english
+                    ),
                 )
             };
             let first = random.below(NEWS_SITES.len());
@@ -367,7 +411,11 @@ pub(crate) fn build(data: &Path, out: &Path) -> Result<usize> {
                     body: format!("{body}{credit}"),
                     url: format!("https://{site}/a/{next_id}", next_id = documents.len()),
                     site: site.to_string(),
-                    author: if chinese { "演示记者".into() } else { "demo reporter".into() },
+                    author: if chinese {
+                        "演示记者".into()
+                    } else {
+                        "demo reporter".into()
+                    },
                     lang: if chinese { "zh".into() } else { "en".into() },
                     channel: Some(Channel::News),
                     published_at: at((offset + delay).min(STREAM_SPAN - 1)),

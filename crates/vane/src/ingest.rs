@@ -166,8 +166,8 @@ async fn ingest_file(
         (Box::new(BufReader::new(std::io::stdin())), 0)
     } else {
         let path = Path::new(&args.input);
-        let file = std::fs::File::open(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
+        let file =
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
         let size = file.metadata().map(|meta| meta.len()).unwrap_or(0);
         (Box::new(BufReader::with_capacity(1 << 20, file)), size)
     };
@@ -237,7 +237,10 @@ async fn ingest_file(
     }
     run.push(items, letters).await?;
     let total = run.finish().await?;
-    bar.finish_with_message(format!("{} new, {} duplicates", total.new, total.duplicates));
+    bar.finish_with_message(format!(
+        "{} new, {} duplicates",
+        total.new, total.duplicates
+    ));
     Ok(total)
 }
 
@@ -319,11 +322,10 @@ async fn ingest_url(
         .get(&args.input, &Default::default())
         .await
         .with_context(|| format!("cannot fetch {}", args.input))?;
-    let looks_like_feed = fetched
-        .content_type
-        .as_deref()
-        .is_some_and(|kind| kind.contains("xml") || kind.contains("rss") || kind.contains("atom"))
-        || fetched.body.trim_ascii_start().starts_with(b"<");
+    let looks_like_feed =
+        fetched.content_type.as_deref().is_some_and(|kind| {
+            kind.contains("xml") || kind.contains("rss") || kind.contains("atom")
+        }) || fetched.body.trim_ascii_start().starts_with(b"<");
     let format = match args.format.as_deref() {
         Some(_) => format_of(args, &fetched.body)?,
         None if looks_like_feed => ImportFormat::Feed,

@@ -142,7 +142,11 @@ enum DemoCommand {
     Build {
         #[arg(long, default_value = "../shared/data", value_name = "DIR")]
         data: std::path::PathBuf,
-        #[arg(long, default_value = "crates/vane/demo/stream.ndjson", value_name = "FILE")]
+        #[arg(
+            long,
+            default_value = "crates/vane/demo/stream.ndjson",
+            value_name = "FILE"
+        )]
         out: std::path::PathBuf,
     },
 }

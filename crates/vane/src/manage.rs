@@ -137,7 +137,11 @@ pub(crate) fn topics(command: TopicsCommand) -> Result<()> {
                         continue;
                     }
                     let topic: Topic = serde_json::from_str(line).map_err(|error| {
-                        UsageError(format!("{} line {}: invalid topic: {error}", file.display(), index + 1))
+                        UsageError(format!(
+                            "{} line {}: invalid topic: {error}",
+                            file.display(),
+                            index + 1
+                        ))
                     })?;
                     Query::parse(&topic.query).map_err(|error| {
                         UsageError(format!(
@@ -218,10 +222,15 @@ pub(crate) fn sources(command: SourcesCommand) -> Result<()> {
                     None => None,
                 };
                 if kind == SourceKind::JsonApi && mapping.is_none() {
-                    return Err(UsageError("a json_api source needs --mapping FILE.json".into()).into());
+                    return Err(
+                        UsageError("a json_api source needs --mapping FILE.json".into()).into(),
+                    );
                 }
                 if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    return Err(UsageError(format!("url `{url}` must start with http:// or https://")).into());
+                    return Err(UsageError(format!(
+                        "url `{url}` must start with http:// or https://"
+                    ))
+                    .into());
                 }
                 vane_sources::headers(&header_map).map_err(UsageError)?;
                 let config = SourceConfig {
@@ -240,14 +249,15 @@ pub(crate) fn sources(command: SourcesCommand) -> Result<()> {
             }
             SourcesCommand::List { store: args } => {
                 for (config, state) in store(&args).await?.sources().await? {
-                    println!(
-                        "{}",
-                        serde_json::json!({"config": config, "state": state})
-                    );
+                    println!("{}", serde_json::json!({"config": config, "state": state}));
                 }
             }
             SourcesCommand::Rm { id, store: args } => {
-                if !store(&args).await?.delete_source(&SourceId::new(&id)).await? {
+                if !store(&args)
+                    .await?
+                    .delete_source(&SourceId::new(&id))
+                    .await?
+                {
                     return Err(UsageError(format!("no source `{id}`")).into());
                 }
                 eprintln!("removed source {id}");
@@ -258,7 +268,12 @@ pub(crate) fn sources(command: SourcesCommand) -> Result<()> {
 }
 
 /// `vane search`: matching stored documents as NDJSON, newest stored first.
-pub(crate) fn search(text: &str, topic: Option<String>, limit: usize, args: &StoreArgs) -> Result<()> {
+pub(crate) fn search(
+    text: &str,
+    topic: Option<String>,
+    limit: usize,
+    args: &StoreArgs,
+) -> Result<()> {
     let query = Query::parse(text).map_err(|error| query_error(text, &error))?;
     runtime()?.block_on(async {
         let store = store(args).await?;
@@ -287,7 +302,11 @@ pub(crate) fn search(text: &str, topic: Option<String>, limit: usize, args: &Sto
             page.items.len(),
             page.candidates,
             took.as_secs_f64() * 1_000.0,
-            if page.next.is_some() { "; more available" } else { "" }
+            if page.next.is_some() {
+                "; more available"
+            } else {
+                ""
+            }
         );
         Ok(())
     })

@@ -1,0 +1,326 @@
+//! Stages, idempotence, dead letters, inbox, restart, search, rollups.
+
+use vane_model::{Polarity, Timestamp, TopicId};
+use vane_pipeline::{Pipeline, PipelineConfig};
+use vane_query::{MatchScratch, Percolator, PreparedDocument, Query};
+use vane_store::{Bucket, Filter, InboxItem, SeriesRequest};
+use vane_text::Seeded;
+
+use crate::{document, pipeline_with, received, store};
+
+const TOPICS: &[(&str, &str)] = &[
+    ("xiaomi", "小米 OR xiaomi"),
+    ("recall", "(小米 OR xiaomi) AND (召回 OR recall)"),
+];
+
+#[tokio::test]
+async fn ingest_stores_mentions_with_hits_and_sentiment_and_again_adds_nothing() {
+    let (_directory, store) = store().await;
+    let pipeline = pipeline_with(store.clone(), TOPICS).await;
+    let items = vec![
+        received(document(
+            "a",
+            "小米宣布召回部分充电宝",
+            "小米公司今天宣布召回一批存在安全隐患的充电宝，质量太差，用户非常失望。",
+            0,
+        )),
+        received(document(
+            "b",
+            "Xiaomi unveils a phone",
+            "Xiaomi showed a wonderful new phone; reviewers loved it.",
+            1,
+        )),
+        received(document("c", "天气", "今天北京天气晴朗。", 2)),
+    ];
+    let summary = pipeline.ingest(items.clone(), Vec::new()).await.unwrap();
+    assert_eq!(
+        (
+            summary.read,
+            summary.new,
+            summary.duplicates,
+            summary.dead_letters
+        ),
+        (3, 3, 0, 0)
+    );
+
+    let mentions = store
+        .mentions(&Filter::default(), None, 10)
+        .await
+        .unwrap()
+        .items;
+    let pairs: Vec<(&str, &str)> = mentions
+        .iter()
+        .map(|mention| {
+            (
+                mention.topic.as_str(),
+                mention.document.document.id.as_str(),
+            )
+        })
+        .collect();
+    // newest first; a document matched by two topics is two mentions
+    assert_eq!(pairs, [("xiaomi", "b"), ("recall", "a"), ("xiaomi", "a")]);
+    let recall = &mentions[1];
+    assert_eq!(recall.sentiment, Polarity::Negative);
+    assert_eq!(recall.document.document.lang, "zh", "language detected");
+    let spans: Vec<(u32, u32)> = recall.hits.iter().map(|hit| (hit.start, hit.end)).collect();
+    assert!(
+        spans.contains(&(0, 2)) && spans.contains(&(4, 6)),
+        "{spans:?}"
+    );
+    assert_eq!(mentions[0].sentiment, Polarity::Positive);
+
+    let again = pipeline.ingest(items, Vec::new()).await.unwrap();
+    assert_eq!((again.new, again.duplicates), (0, 3));
+    assert_eq!(store.counts().await.unwrap().mentions, 3);
+}
+
+#[tokio::test]
+async fn bad_items_become_dead_letters_and_the_rest_goes_through() {
+    let (_directory, store) = store().await;
+    let config = PipelineConfig {
+        max_document_bytes: 1_000,
+        ..PipelineConfig::default()
+    };
+    let pipeline = Pipeline::start(store.clone(), config, Timestamp(0))
+        .await
+        .unwrap();
+    let mut bad_time = document("late", "x", "y", 0);
+    bad_time.published_at = Some("yesterday-ish".to_string());
+    let items = vec![
+        received(document("big", "big", &"长".repeat(400), 0)),
+        received(bad_time),
+        received(document("fine", "小米", "正常的文章", 0)),
+    ];
+    let summary = pipeline.ingest(items, Vec::new()).await.unwrap();
+    assert_eq!((summary.new, summary.dead_letters), (1, 2));
+    let letters = store.dead_letters(None, 10).await.unwrap().items;
+    let reasons: Vec<&str> = letters
+        .iter()
+        .map(|letter| letter.reason.as_str())
+        .collect();
+    assert!(reasons[0].starts_with("published_at: "), "{reasons:?}");
+    assert!(
+        reasons[1]
+            .starts_with("document too large: 1203 bytes of title and body, the limit is 1000"),
+        "{reasons:?}"
+    );
+    assert_eq!(letters[1].item_id.as_deref(), Some("big"));
+    assert!(store.document("fine").await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn the_inbox_acknowledges_then_the_worker_stores_each_item_once() {
+    let (_directory, store) = store().await;
+    let pipeline = pipeline_with(store.clone(), TOPICS).await;
+    let item = |id: &str| InboxItem {
+        source_id: None,
+        received_at: Timestamp(1_795_000_000),
+        document: document(id, "小米", "小米发布会", 0),
+    };
+    let first = pipeline
+        .submit(vec![item("p1"), item("p2"), item("p1")], Vec::new())
+        .await
+        .unwrap();
+    assert_eq!((first.new, first.duplicates), (2, 1));
+    assert_eq!(store.inbox_depth().await.unwrap(), 2);
+    assert_eq!(pipeline.drain_once().await.unwrap(), 2);
+    assert_eq!(store.inbox_depth().await.unwrap(), 0);
+    // re-delivery after storing is a duplicate at the inbox
+    let again = pipeline.submit(vec![item("p2")], Vec::new()).await.unwrap();
+    assert_eq!((again.new, again.duplicates), (0, 1));
+    assert_eq!(store.counts().await.unwrap().documents, 2);
+}
+
+#[tokio::test]
+async fn a_restarted_pipeline_keeps_copies_in_their_story() {
+    let (_directory, store) = store().await;
+    let text = "国家市场监督管理总局今天发布消息，小米通讯技术有限公司决定召回部分移动电源，\
+                本次召回范围内的产品存在电芯过热的安全隐患，消费者可联系客服免费更换。";
+    {
+        let pipeline = pipeline_with(store.clone(), TOPICS).await;
+        pipeline
+            .ingest(
+                vec![received(document("first", "小米召回移动电源", text, 0))],
+                Vec::new(),
+            )
+            .await
+            .unwrap();
+    }
+    let pipeline = Pipeline::start(
+        store.clone(),
+        PipelineConfig::default(),
+        Timestamp(1_795_000_000),
+    )
+    .await
+    .unwrap();
+    let copy = format!("{text}（来源：新华社）");
+    pipeline
+        .ingest(
+            vec![received(document("copy", "小米召回移动电源", &copy, 30))],
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    let stored = store.document("copy").await.unwrap().unwrap();
+    assert_eq!(stored.story_id, "first");
+    assert_eq!(stored.parent_id.as_deref(), Some("first"));
+    let stories = store.stories(&Filter::default(), 10).await.unwrap();
+    assert_eq!(
+        (stories[0].documents, stories[0].first.document.id.as_str()),
+        (2, "first")
+    );
+    // the copy is no new story for the topic: counted once in the rollups
+    let series = store
+        .series(&SeriesRequest {
+            topic: TopicId::new("xiaomi"),
+            bucket: Bucket::Day,
+            from: Timestamp(1_794_900_000),
+            to: Timestamp(1_795_100_000),
+            channel: None,
+        })
+        .await
+        .unwrap();
+    let (mentions, stories): (u64, u64) = series.iter().fold((0, 0), |(m, s), point| {
+        (m + point.mentions, s + point.stories)
+    });
+    assert_eq!((mentions, stories), (2, 1));
+}
+
+/// Real sentences from the news corpus, with brand words spliced in.
+fn corpus_documents(count: usize) -> Vec<vane_model::Document> {
+    let text = std::fs::read_to_string("../../../shared/data/news/zh/peoples_daily_199801.txt")
+        .or_else(|_| std::fs::read_to_string("../shared/data/news/zh/peoples_daily_199801.txt"))
+        .expect("../shared/data is readable");
+    let paragraphs: Vec<&str> = text
+        .lines()
+        .filter(|line| line.chars().count() > 40)
+        .collect();
+    let mut random = Seeded::new(7);
+    let words = ["小米", "xiaomi", "召回", "recall", "华为", "发布"];
+    (0..count)
+        .map(|index| {
+            let mut body = random.pick(&paragraphs).to_string();
+            for _ in 0..random.below(3) {
+                let at = body
+                    .char_indices()
+                    .map(|(at, _)| at)
+                    .nth(random.below(body.chars().count()))
+                    .unwrap_or(0);
+                body.insert_str(at, *random.pick(&words));
+            }
+            document(&format!("d{index}"), "", &body, index as i64)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn search_finds_exactly_what_the_matcher_matches() {
+    let (_directory, store) = store().await;
+    let pipeline = pipeline_with(store.clone(), &[]).await;
+    let documents = corpus_documents(1_500);
+    pipeline
+        .ingest(
+            documents.iter().cloned().map(received).collect(),
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    let queries = [
+        "小米 AND 召回",
+        "xiaomi OR recall",
+        "\"人民 日报\" OR 新华社",
+        "小米 NEAR/5 发布",
+        "经济* AND NOT 小米",
+        "{小米} AND 华为",
+        "channel:news AND 发展",
+        "title:小米",
+    ];
+    let mut matched = 0;
+    for text in queries {
+        let query = Query::parse(text).unwrap();
+        let percolator = Percolator::from_queries([(TopicId::new("q"), query.clone())]);
+        let mut scratch = MatchScratch::default();
+        let mut expected: Vec<String> = Vec::new();
+        for document in &documents {
+            let mut normalised = document.clone();
+            normalised.lang = "zh".to_string();
+            normalised.site = normalised.effective_site();
+            if !percolator
+                .percolate(&PreparedDocument::new(&normalised), &mut scratch, false)
+                .is_empty()
+            {
+                expected.push(document.id.as_str().to_string());
+            }
+        }
+        expected.reverse(); // newest stored first
+        let mut found = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = vane_store::search(store.as_ref(), &query, &Filter::default(), cursor, 50)
+                .await
+                .unwrap();
+            found.extend(
+                page.items
+                    .iter()
+                    .map(|result| result.document.document.id.as_str().to_string()),
+            );
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(found, expected, "query {text}");
+        matched += found.len();
+    }
+    // the queries must find something for the comparison to mean anything
+    assert!(matched > 300, "{matched}");
+}
+
+#[tokio::test]
+async fn the_mention_list_pages_by_cursor_and_filters() {
+    let (_directory, store) = store().await;
+    let pipeline = pipeline_with(store.clone(), TOPICS).await;
+    let documents: Vec<_> = (0..25)
+        .map(|index| received(document(&format!("m{index}"), "小米", "小米新品", index)))
+        .collect();
+    pipeline.ingest(documents, Vec::new()).await.unwrap();
+    let filter = Filter {
+        topic: Some(TopicId::new("xiaomi")),
+        ..Filter::default()
+    };
+    let mut seen = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = store.mentions(&filter, cursor, 10).await.unwrap();
+        seen.extend(
+            page.items
+                .iter()
+                .map(|m| m.document.document.id.as_str().to_string()),
+        );
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    let expected: Vec<String> = (0..25).rev().map(|index| format!("m{index}")).collect();
+    assert_eq!(seen, expected);
+    let windowed = Filter {
+        from: Some(Timestamp(1_795_000_000 + 10 * 60)),
+        to: Some(Timestamp(1_795_000_000 + 12 * 60)),
+        ..filter
+    };
+    let page = store.mentions(&windowed, None, 50).await.unwrap();
+    assert_eq!(page.items.len(), 2);
+    let none = Filter {
+        channel: Some(vane_model::Channel::Weibo),
+        ..Filter::default()
+    };
+    assert!(
+        store
+            .mentions(&none, None, 50)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+}
