@@ -1,0 +1,417 @@
+//! The API over a real socket and a real SQLite store: topics with query
+//! errors at their column, push ingest with its token and dead letters,
+//! mentions, search, series, the event stream, metrics and the OpenAPI
+//! document.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use vane_model::Timestamp;
+use vane_pipeline::{Pipeline, PipelineConfig};
+
+const TOKEN: &str = "test-token";
+
+struct Server {
+    base: String,
+    _directory: tempfile::TempDir,
+    client: reqwest::Client,
+}
+
+async fn start() -> Server {
+    let directory = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", directory.path().join("vane.db").display());
+    let store = vane_store::open(&url).await.unwrap();
+    let config = PipelineConfig {
+        max_document_bytes: 2_000,
+        ..PipelineConfig::default()
+    };
+    let pipeline = Pipeline::start(store.clone(), config, Timestamp(0))
+        .await
+        .unwrap();
+    let state = vane_server::AppState {
+        pipeline: Arc::clone(&pipeline),
+        store,
+        api_token: TOKEN.into(),
+        max_document_bytes: 2_000,
+        started: std::time::Instant::now(),
+    };
+    tokio::spawn(Arc::clone(&pipeline).run_worker(std::future::pending()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(vane_server::run(listener, state, std::future::pending()));
+    Server {
+        base,
+        _directory: directory,
+        client: reqwest::Client::new(),
+    }
+}
+
+impl Server {
+    async fn get(&self, path: &str) -> (u16, Value) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn send(&self, method: reqwest::Method, path: &str, body: Value) -> (u16, Value) {
+        let response = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn push(&self, body: impl Into<reqwest::Body>, token: Option<&str>) -> (u16, Value) {
+        let mut request = self
+            .client
+            .post(format!("{}/api/v1/ingest", self.base))
+            .header("content-type", "application/x-ndjson")
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Waits until the worker has drained the inbox.
+    async fn settle(&self) {
+        for _ in 0..200 {
+            let text = self
+                .client
+                .get(format!("{}/metrics", self.base))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if text.contains("\nvane_inbox_depth 0\n") {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("the inbox did not drain");
+    }
+}
+
+#[tokio::test]
+async fn topics_are_created_listed_replaced_and_deleted_and_bad_queries_name_the_column() {
+    let server = start().await;
+    let (status, body) = server
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/topics",
+            json!({"id": "mi", "query": "小米 AND 召回 OR recall"}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["code"], "invalid_query");
+    assert_eq!(body["error"]["column"], 11, "the OR");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("AND and OR mixed")
+    );
+
+    let (status, body) = server
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/topics",
+            json!({"id": "mi", "query": "小米 OR xiaomi", "brand": "Xiaomi"}),
+        )
+        .await;
+    assert_eq!((status, body["name"].as_str()), (201, Some("mi")));
+    let (status, _) = server
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/topics",
+            json!({"id": "mi", "query": "x"}),
+        )
+        .await;
+    assert_eq!(status, 409);
+    let (status, body) = server
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/topics/mi",
+            json!({"query": "(小米 OR xiaomi) AND 召回"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["query"].as_str()),
+        (200, Some("(小米 OR xiaomi) AND 召回"))
+    );
+    let (_, list) = server.get("/api/v1/topics").await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let (status, body) = server
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/topics/bad%20id",
+            json!({"query": "x"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_topic_id"))
+    );
+    let response = server
+        .client
+        .delete(format!("{}/api/v1/topics/mi", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 204);
+    let (status, body) = server.get("/api/v1/topics/mi").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("topic_not_found"))
+    );
+}
+
+#[tokio::test]
+async fn pushed_documents_become_mentions_and_bad_items_dead_letters() {
+    let server = start().await;
+    server
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/topics",
+            json!({"id": "mi", "query": "小米 OR xiaomi"}),
+        )
+        .await;
+    let good = json!({"id": "n1", "title": "小米召回充电宝", "body": "小米宣布召回部分充电宝，用户很失望。",
+        "channel": "weibo", "published_at": "2026-11-20T01:00:00Z", "likes": 10});
+    let mut batch = format!("{good}\n{{\"id\": \"n2\", oops\n").into_bytes();
+    batch.extend_from_slice(b"\xff\xfe\xfd not utf-8\n");
+    batch.extend_from_slice(
+        format!("{}\n", json!({"id": "huge", "body": "长".repeat(1_000)})).as_bytes(),
+    );
+
+    let (status, body) = server.push(batch.clone(), None).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (401, Some("unauthorised"))
+    );
+    let (status, body) = server.push(batch.clone(), Some(TOKEN)).await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(
+        (body["accepted"].as_u64(), body["dead_letters"].as_u64()),
+        (Some(1), Some(3))
+    );
+    server.settle().await;
+
+    let (_, mentions) = server.get("/api/v1/mentions?topic=mi").await;
+    let first = &mentions["items"][0];
+    assert_eq!(first["document"]["id"], "n1");
+    assert_eq!(first["sentiment"], "negative");
+    assert_eq!(
+        first["hits"][0],
+        json!({"field": "title", "start": 0, "end": 2})
+    );
+    let (_, letters) = server.get("/api/v1/dead-letters").await;
+    let reasons: Vec<&str> = letters["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|letter| letter["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons.len(), 3);
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.starts_with("line 2: key must be a string")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.starts_with("line 3: not UTF-8 text")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.starts_with("line 4: document too large")),
+        "{reasons:?}"
+    );
+
+    // the same push again: duplicates, no second mention
+    let (_, body) = server.push(format!("{good}\n"), Some(TOKEN)).await;
+    assert_eq!(
+        (body["accepted"].as_u64(), body["duplicates"].as_u64()),
+        (Some(0), Some(1))
+    );
+    server.settle().await;
+    let (_, mentions) = server.get("/api/v1/mentions").await;
+    assert_eq!(mentions["items"].as_array().unwrap().len(), 1);
+
+    let (_, search) = server
+        .get("/api/v1/search?q=%E5%B0%8F%E7%B1%B3%20AND%20%E5%8F%AC%E5%9B%9E")
+        .await;
+    assert_eq!(search["items"][0]["document"]["id"], "n1");
+    let (status, search) = server
+        .get("/api/v1/search?q=%E5%B0%8F%E7%B1%B3%20AND")
+        .await;
+    assert_eq!(
+        (status, search["error"]["code"].as_str()),
+        (400, Some("invalid_query"))
+    );
+    let (_, series) = server
+        .get("/api/v1/topics/mi/series?bucket=hour&from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z")
+        .await;
+    assert_eq!(series["points"][0]["mentions"], 1);
+    assert_eq!(series["points"][0]["negative"], 1);
+    assert_eq!(series["points"][0]["engagement"], 10);
+    let (_, document) = server.get("/api/v1/documents/n1").await;
+    assert_eq!(document["mentions"][0]["topic"], "mi");
+}
+
+#[tokio::test]
+async fn the_event_stream_announces_new_mentions() {
+    let server = start().await;
+    server
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/topics",
+            json!({"id": "mi", "query": "小米"}),
+        )
+        .await;
+    let mut stream = server
+        .client
+        .get(format!("{}/api/v1/stream?topic=mi", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        stream.headers()["content-type"].to_str().unwrap(),
+        "text/event-stream"
+    );
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    server
+        .push(
+            format!("{}\n", json!({"id": "s1", "body": "小米发布会"})),
+            Some(TOKEN),
+        )
+        .await;
+    let mut text = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !text.contains("\n\n") {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
+            .await
+            .expect("an event within 10 s")
+            .unwrap()
+            .unwrap();
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(text.starts_with("event: mention\ndata: {"), "{text}");
+    assert!(text.contains("\"document_id\":\"s1\""), "{text}");
+}
+
+#[tokio::test]
+async fn errors_share_one_shape_and_the_openapi_document_lists_every_route() {
+    let server = start().await;
+    for (path, code) in [
+        ("/api/v1/mentions?limit=0", "invalid_parameter"),
+        ("/api/v1/mentions?from=yesterday", "invalid_parameter"),
+        ("/api/v1/mentions?channel=fax", "invalid_parameter"),
+        ("/api/v1/mentions?cursor=abc", "invalid_cursor"),
+        ("/api/v1/search", "missing_query"),
+        ("/api/v1/nothing-here", "not_found"),
+        ("/api/v1/stories/none", "story_not_found"),
+    ] {
+        let (status, body) = server.get(path).await;
+        assert!(status == 400 || status == 404, "{path}: {status}");
+        assert_eq!(body["error"]["code"], code, "{path}: {body}");
+        assert!(!body["error"]["message"].as_str().unwrap().is_empty());
+    }
+    let (status, openapi) = server.get("/api/v1/openapi.json").await;
+    assert_eq!(status, 200);
+    assert_eq!(openapi["openapi"], "3.1.0");
+    let paths = openapi["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/topics",
+        "/api/v1/topics/{id}",
+        "/api/v1/topics/{id}/series",
+        "/api/v1/sources",
+        "/api/v1/mentions",
+        "/api/v1/documents",
+        "/api/v1/search",
+        "/api/v1/stories",
+        "/api/v1/dead-letters",
+        "/api/v1/ingest",
+        "/api/v1/stream",
+        "/healthz",
+        "/metrics",
+    ] {
+        assert!(
+            paths.contains_key(path),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+    let (status, health) = server.get("/healthz").await;
+    assert_eq!((status, health["status"].as_str()), (200, Some("ok")));
+    let metrics = server
+        .client
+        .get(format!("{}/metrics", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains(
+            "# TYPE vane_documents_stored_total counter\nvane_documents_stored_total 0\n"
+        ),
+        "{metrics}"
+    );
+}
+
+#[tokio::test]
+async fn sources_are_validated_and_kept_with_their_state() {
+    let server = start().await;
+    let (status, body) = server
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/sources",
+            json!({"id": "s", "kind": "feed", "url": "ftp://x"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_source"))
+    );
+    let (status, body) = server
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/sources",
+            json!({"id": "s", "kind": "json_api", "url": "https://api.example.com/?c={cursor}"}),
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("needs a mapping")
+    );
+    let (status, body) = server
+        .send(reqwest::Method::POST, "/api/v1/sources", json!({"id": "s", "kind": "feed", "url": "https://example.com/rss", "interval_seconds": 600}))
+        .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["config"]["interval_seconds"], 600);
+    assert_eq!(body["state"]["fetches"], 0);
+    let (_, list) = server.get("/api/v1/sources").await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
