@@ -84,6 +84,9 @@ impl StoryKey {
     }
 }
 
+/// Members of one LSH band a new document is compared with at most.
+const MAX_CANDIDATES_PER_BAND: usize = 16;
+
 /// The incremental story index.
 #[derive(Default)]
 pub struct StoryIndex {
@@ -224,7 +227,12 @@ impl StoryIndex {
             let keys = fingerprint.band_keys();
             let mut seen: Vec<u64> = Vec::new();
             for key in keys {
-                for &number in self.bands.get(&key).into_iter().flatten() {
+                // the most recent members of a band only: a story with
+                // thousands of near-identical reposts must not make every
+                // new copy compare with all of them
+                let numbers = self.bands.get(&key).map_or(&[][..], Vec::as_slice);
+                let recent = &numbers[numbers.len().saturating_sub(MAX_CANDIDATES_PER_BAND)..];
+                for &number in recent {
                     if seen.contains(&number) {
                         continue;
                     }

@@ -541,3 +541,5 @@ fn feed_files_become_documents_for_matching() {
         "malformed XML at line 1",
     );
 }
+
+mod serve;
