@@ -133,7 +133,7 @@ impl Pipeline {
                 continue;
             }
             match Query::parse(&topic.query) {
-                Ok(query) => analyser.set_topic(topic.id, query),
+                Ok(query) => analyser.set_topic(topic.id, &topic.query, query),
                 Err(error) => {
                     tracing::warn!(topic = %topic.id, "stored topic does not parse: {error}")
                 }
@@ -173,7 +173,7 @@ impl Pipeline {
         let created = self.store.put_topic(topic).await?;
         let mut analyser = lock(&self.analyser);
         if topic.enabled {
-            analyser.set_topic(topic.id.clone(), query);
+            analyser.set_topic(topic.id.clone(), &topic.query, query);
         } else {
             analyser.remove_topic(&topic.id);
         }
@@ -184,6 +184,35 @@ impl Pipeline {
         let deleted = self.store.delete_topic(id).await?;
         lock(&self.analyser).remove_topic(id);
         Ok(deleted)
+    }
+
+    /// Makes the active topics those stored: added, changed and removed
+    /// ones are applied; unchanged ones are left alone.
+    pub async fn sync_topics(&self) -> Result<(), PipelineError> {
+        let stored = self.store.topics().await?;
+        let mut analyser = lock(&self.analyser);
+        let mut wanted = std::collections::HashSet::new();
+        for topic in stored {
+            if !topic.enabled {
+                continue;
+            }
+            wanted.insert(topic.id.clone());
+            if analyser.query_text(&topic.id) == Some(topic.query.as_str()) {
+                continue;
+            }
+            match Query::parse(&topic.query) {
+                Ok(query) => analyser.set_topic(topic.id, &topic.query, query),
+                Err(error) => {
+                    tracing::warn!(topic = %topic.id, "stored topic does not parse: {error}")
+                }
+            }
+        }
+        for id in analyser.topic_ids() {
+            if !wanted.contains(&id) {
+                analyser.remove_topic(&id);
+            }
+        }
+        Ok(())
     }
 
     /// Acknowledges items into the durable inbox (and dead letters beside
@@ -212,7 +241,16 @@ impl Pipeline {
     /// the items stay in the inbox.
     pub async fn run_worker(self: Arc<Self>, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
+        let mut last_sync = std::time::Instant::now();
         loop {
+            // topics changed by another process (`vane topics add`) take
+            // effect within seconds
+            if last_sync.elapsed() >= Duration::from_secs(5) {
+                last_sync = std::time::Instant::now();
+                if let Err(error) = self.sync_topics().await {
+                    tracing::error!("reloading topics failed: {error}");
+                }
+            }
             let drained = match self.drain_once().await {
                 Ok(count) => count,
                 Err(error) => {

@@ -59,6 +59,8 @@ pub struct Processed {
 pub struct Analyser {
     config: PipelineConfig,
     percolator: Percolator,
+    /// Each active topic's query as written, to tell changed topics.
+    query_texts: std::collections::HashMap<TopicId, String>,
     scratch: MatchScratch,
     /// Working memory of the other threads, kept between batches.
     thread_scratches: Vec<MatchScratch>,
@@ -90,6 +92,7 @@ impl Analyser {
         Self {
             config,
             percolator: Percolator::new(),
+            query_texts: std::collections::HashMap::new(),
             scratch: MatchScratch::default(),
             thread_scratches: Vec::new(),
             stories,
@@ -102,17 +105,28 @@ impl Analyser {
         &self.config
     }
 
-    /// Adds or replaces a topic's query.
-    pub fn set_topic(&mut self, topic: TopicId, query: Query) {
+    /// Adds or replaces a topic's query (`text` is the query as written).
+    pub fn set_topic(&mut self, topic: TopicId, text: &str, query: Query) {
+        self.query_texts.insert(topic.clone(), text.to_string());
         self.percolator.insert(topic, query);
     }
 
     pub fn remove_topic(&mut self, topic: &TopicId) -> bool {
+        self.query_texts.remove(topic);
         self.percolator.remove(topic)
     }
 
     pub fn topics(&self) -> usize {
         self.percolator.len()
+    }
+
+    /// The query text a topic is active with.
+    pub fn query_text(&self, topic: &TopicId) -> Option<&str> {
+        self.query_texts.get(topic).map(String::as_str)
+    }
+
+    pub fn topic_ids(&self) -> Vec<TopicId> {
+        self.query_texts.keys().cloned().collect()
     }
 
     /// Puts a stored document back into the story index after a restart,

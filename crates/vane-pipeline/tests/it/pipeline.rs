@@ -324,3 +324,43 @@ async fn the_mention_list_pages_by_cursor_and_filters() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn topics_changed_in_the_store_by_another_process_take_effect_on_sync() {
+    let (_directory, store) = store().await;
+    let pipeline = pipeline_with(store.clone(), TOPICS).await;
+    let topic = |id: &str, query: &str| vane_model::Topic {
+        id: TopicId::new(id),
+        name: String::new(),
+        query: query.to_string(),
+        brand: None,
+        competitor: false,
+        enabled: true,
+    };
+    store.put_topic(&topic("huawei", "华为")).await.unwrap();
+    store.put_topic(&topic("xiaomi", "红米")).await.unwrap();
+    store.delete_topic(&TopicId::new("recall")).await.unwrap();
+    pipeline.sync_topics().await.unwrap();
+    pipeline
+        .ingest(
+            vec![received(document("s", "华为与红米", "小米召回华为", 0))],
+            Vec::new(),
+        )
+        .await
+        .unwrap();
+    let mut topics: Vec<String> = store
+        .document_mentions("s")
+        .await
+        .unwrap()
+        .iter()
+        .map(|mention| mention.topic.as_str().to_string())
+        .collect();
+    topics.sort();
+    assert_eq!(topics, ["huawei", "xiaomi"]);
+    let hits = &store.document_mentions("s").await.unwrap()[1].hits;
+    assert_eq!(
+        (hits[0].start, hits[0].end),
+        (3, 5),
+        "xiaomi now means 红米"
+    );
+}

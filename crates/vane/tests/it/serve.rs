@@ -12,10 +12,20 @@ use super::{files, text, vane};
 
 /// A minimal HTTP/1.1 exchange: (status, body). `None` when the
 /// connection fails (the server is down).
-fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: &[u8]) -> Option<(u16, String)> {
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: &[u8],
+) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
-    let authorization = token.map(|token| format!("Authorization: Bearer {token}\r\n")).unwrap_or_default();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .ok()?;
+    let authorization = token
+        .map(|token| format!("Authorization: Bearer {token}\r\n"))
+        .unwrap_or_default();
     let content_type = if path.ends_with("/ingest") {
         "application/x-ndjson"
     } else {
@@ -31,12 +41,18 @@ fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: &[u8]) -
     stream.read_to_end(&mut response).ok()?;
     let response = String::from_utf8_lossy(&response).into_owned();
     let status = response.get(9..12)?.parse().ok()?;
-    let body = response.split_once("\r\n\r\n").map(|(_, body)| body.to_string())?;
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_string())?;
     Some((status, body))
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 struct Server(Child);
@@ -63,7 +79,10 @@ fn serve(data_dir: &std::path::Path, port: u16, extra: &[&str]) -> Server {
     let server = Server(child);
     let started = Instant::now();
     while http(port, "GET", "/healthz", None, b"").is_none() {
-        assert!(started.elapsed() < Duration::from_secs(60), "vane serve did not answer");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "vane serve did not answer"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     server
@@ -88,12 +107,25 @@ fn the_demo_serves_mentions_with_sentiment_and_topics_at_once() {
         assert_eq!(status, 200);
         let page: serde_json::Value = serde_json::from_str(&body).unwrap();
         if let Some(first) = page["items"].as_array().and_then(|items| items.first()) {
-            assert!(["lumio", "lumio-safety", "norvia", "kestrel"].contains(&first["topic"].as_str().unwrap()));
-            assert!(["positive", "neutral", "negative"].contains(&first["sentiment"].as_str().unwrap()));
-            assert!(first["document"]["id"].as_str().unwrap().starts_with("demo:"));
+            assert!(
+                ["lumio", "lumio-safety", "norvia", "kestrel"]
+                    .contains(&first["topic"].as_str().unwrap())
+            );
+            assert!(
+                ["positive", "neutral", "negative"].contains(&first["sentiment"].as_str().unwrap())
+            );
+            assert!(
+                first["document"]["id"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("demo:")
+            );
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(60), "no demo mentions within 60 s");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no demo mentions within 60 s"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     let (_, topics) = http(port, "GET", "/api/v1/topics", None, b"").unwrap();
@@ -112,34 +144,89 @@ fn ingest_prints_a_summary_and_adds_nothing_the_second_time() {
         })
         .collect::<String>()
         + "{\"id\": broken\n";
-    let data = files(&[("docs.ndjson", &documents), ("topics.ndjson", "{\"id\": \"mi\", \"query\": \"小米\"}\n")]);
+    let data = files(&[
+        ("docs.ndjson", &documents),
+        ("topics.ndjson", "{\"id\": \"mi\", \"query\": \"小米\"}\n"),
+    ]);
     let data_dir = data.join("store");
     let store = data_dir.to_str().unwrap();
-    let import = vane(&["topics", "import", data.join("topics.ndjson").to_str().unwrap(), "--data-dir", store], None);
+    let import = vane(
+        &[
+            "topics",
+            "import",
+            data.join("topics.ndjson").to_str().unwrap(),
+            "--data-dir",
+            store,
+        ],
+        None,
+    );
     assert_eq!(import.status.code(), Some(0), "{}", text(&import.stderr));
     let docs = data.join("docs.ndjson");
-    let first = vane(&["ingest", docs.to_str().unwrap(), "--data-dir", store, "--quiet"], None);
+    let first = vane(
+        &[
+            "ingest",
+            docs.to_str().unwrap(),
+            "--data-dir",
+            store,
+            "--quiet",
+        ],
+        None,
+    );
     assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
     let summary: serde_json::Value = serde_json::from_str(text(&first.stdout).trim()).unwrap();
     assert_eq!(
-        (&summary["read"], &summary["new"], &summary["duplicates"], &summary["dead_letters"]),
-        (&serde_json::json!(301), &serde_json::json!(300), &serde_json::json!(0), &serde_json::json!(1))
+        (
+            &summary["read"],
+            &summary["new"],
+            &summary["duplicates"],
+            &summary["dead_letters"]
+        ),
+        (
+            &serde_json::json!(301),
+            &serde_json::json!(300),
+            &serde_json::json!(0),
+            &serde_json::json!(1)
+        )
     );
     assert!(summary["seconds"].as_f64().unwrap() > 0.0);
-    let second = vane(&["ingest", docs.to_str().unwrap(), "--data-dir", store, "--quiet"], None);
+    let second = vane(
+        &[
+            "ingest",
+            docs.to_str().unwrap(),
+            "--data-dir",
+            store,
+            "--quiet",
+        ],
+        None,
+    );
     let summary: serde_json::Value = serde_json::from_str(text(&second.stdout).trim()).unwrap();
-    assert_eq!((&summary["new"], &summary["duplicates"]), (&serde_json::json!(0), &serde_json::json!(300)));
+    assert_eq!(
+        (&summary["new"], &summary["duplicates"]),
+        (&serde_json::json!(0), &serde_json::json!(300))
+    );
     let search = vane(&["search", "小米 AND 第7款", "--data-dir", store], None);
     assert_eq!(search.status.code(), Some(0), "{}", text(&search.stderr));
     let ids: Vec<String> = text(&search.stdout)
         .lines()
-        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["id"].as_str().unwrap().to_string())
+        .map(|line| {
+            serde_json::from_str::<serde_json::Value>(line).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert_eq!(ids, ["i7"]);
     let bad = vane(&["search", "小米 AND", "--data-dir", store], None);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(text(&bad.stderr).contains("invalid query"), "{}", text(&bad.stderr));
-    let missing = vane(&["ingest", "/nonexistent/file.ndjson", "--data-dir", store], None);
+    assert!(
+        text(&bad.stderr).contains("invalid query"),
+        "{}",
+        text(&bad.stderr)
+    );
+    let missing = vane(
+        &["ingest", "/nonexistent/file.ndjson", "--data-dir", store],
+        None,
+    );
     assert_eq!(missing.status.code(), Some(1));
     assert!(text(&missing.stderr).contains("cannot read /nonexistent/file.ndjson"));
 }
@@ -193,7 +280,10 @@ fn a_server_killed_mid_ingest_keeps_every_acknowledged_document_exactly_once() {
     // kill while the worker is busy: some batches stored, some queued
     let started = Instant::now();
     while metric(port, "vane_documents_stored_total") < 1_000 {
-        assert!(started.elapsed() < Duration::from_secs(120), "ingest did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "ingest did not start"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     server.0.kill().unwrap(); // SIGKILL
@@ -204,19 +294,33 @@ fn a_server_killed_mid_ingest_keeps_every_acknowledged_document_exactly_once() {
     let _restarted = serve(&data, port, &[]);
     let started = Instant::now();
     while metric(port, "vane_inbox_depth") > 0 {
-        assert!(started.elapsed() < Duration::from_secs(120), "the inbox did not drain");
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the inbox did not drain"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     for id in &acknowledged {
-        let (status, body) = http(port, "GET", &format!("/api/v1/documents/{id}"), None, b"").unwrap();
+        let (status, body) =
+            http(port, "GET", &format!("/api/v1/documents/{id}"), None, b"").unwrap();
         assert_eq!(status, 200, "acknowledged document {id} lost: {body}");
     }
     // exactly once: one mention per stored document, and no more documents
     // than were sent (the batch cut off by the kill may or may not be in)
     let documents = metric(port, "vane_documents");
     let mentions = metric(port, "vane_mentions");
-    assert_eq!(documents, mentions, "a document was stored or matched twice");
+    assert_eq!(
+        documents, mentions,
+        "a document was stored or matched twice"
+    );
     assert!(documents as usize >= acknowledged.len());
-    assert!(documents as usize <= acknowledged.len() + 200, "{documents} > {} + 200", acknowledged.len());
-    eprintln!("kill -9: {} acknowledged, {documents} stored after restart", acknowledged.len());
+    assert!(
+        documents as usize <= acknowledged.len() + 200,
+        "{documents} > {} + 200",
+        acknowledged.len()
+    );
+    eprintln!(
+        "kill -9: {} acknowledged, {documents} stored after restart",
+        acknowledged.len()
+    );
 }
