@@ -16,7 +16,7 @@ mod search;
 mod sqlite;
 mod types;
 
-pub use search::{SearchPage, SearchResult, search};
+pub use search::{SearchPage, SearchResult, search, search_with_plan};
 pub use sqlite::SqliteStore;
 pub use types::*;
 

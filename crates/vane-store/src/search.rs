@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 use vane_model::TopicId;
-use vane_query::{MatchScratch, Percolator, PreparedDocument, Query};
+use vane_query::{MatchScratch, Percolator, PreparedDocument, Query, SearchPlan};
 
 use crate::{Cursor, Filter, MentionHit, Result, Store, StoredDocument};
 
@@ -40,7 +40,20 @@ pub async fn search(
     after: Option<Cursor>,
     limit: usize,
 ) -> Result<SearchPage> {
-    let plan = query.search_plan();
+    search_with_plan(store, query, &query.search_plan(), filter, after, limit).await
+}
+
+/// [`search`] with the candidates selected by `plan`, which must be
+/// necessary for `query` (an empty plan reads every document: the
+/// benchmark's peer without an index).
+pub async fn search_with_plan(
+    store: &dyn Store,
+    query: &Query,
+    plan: &SearchPlan,
+    filter: &Filter,
+    after: Option<Cursor>,
+    limit: usize,
+) -> Result<SearchPage> {
     let topic = TopicId::new("search");
     let percolator = Percolator::from_queries([(topic, query.clone())]);
     let mut scratch = MatchScratch::default();
@@ -53,7 +66,7 @@ pub async fn search(
     let limit = limit.max(1);
     loop {
         let candidates = store
-            .search_candidates(&plan, filter, cursor, CANDIDATES_PER_ROUND)
+            .search_candidates(plan, filter, cursor, CANDIDATES_PER_ROUND)
             .await?;
         for document in candidates.items {
             page.candidates += 1;

@@ -30,6 +30,9 @@ pub(crate) enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         rounds: usize,
     },
+    /// First-page search latency over a large store, beside the raw
+    /// full-text index and a search without it.
+    Search(crate::bench_search::SearchBench),
     /// Write generated topics.ndjson and docs.ndjson into a folder.
     Generate {
         #[command(flatten)]
@@ -57,6 +60,7 @@ pub(crate) fn run(command: BenchCommand) -> Result<()> {
     match command {
         BenchCommand::Match { material, rounds } => bench_match(&material, rounds.max(1)),
         BenchCommand::Generate { material, out } => generate(&material, &out),
+        BenchCommand::Search(bench) => crate::bench_search::run(&bench),
     }
 }
 

@@ -5,6 +5,7 @@
 //! malformed document); 2 a usage error or an invalid query.
 
 mod bench;
+mod bench_search;
 mod config;
 mod corpus;
 mod demo;
