@@ -264,7 +264,10 @@ fn analyse(
     };
     let (document, published_at) = match normalise(document, received_at, config) {
         Ok(normalised) => normalised,
-        Err((document, reason)) => return Err(reject(&document, reason)),
+        Err(rejected) => {
+            let (document, reason) = *rejected;
+            return Err(reject(&document, reason));
+        }
     };
     let text = story_text(&document);
     let story_key = StoryKey::of(&text);
@@ -368,19 +371,19 @@ fn normalise(
     mut document: Document,
     received_at: Timestamp,
     config: &PipelineConfig,
-) -> Result<(Document, Timestamp), (Document, String)> {
+) -> Result<(Document, Timestamp), Box<(Document, String)>> {
     let size = document.title.len() + document.body.len();
     if size > config.max_document_bytes {
-        return Err((
+        return Err(Box::new((
             document,
             format!(
                 "document too large: {size} bytes of title and body, the limit is {}",
                 config.max_document_bytes
             ),
-        ));
+        )));
     }
     if document.id.as_str().trim().is_empty() {
-        return Err((document, "document has an empty id".to_string()));
+        return Err(Box::new((document, "document has an empty id".to_string())));
     }
     if looks_like_html(&document.body) {
         let article = vane_text::extract_article(&document.body);
@@ -405,7 +408,7 @@ fn normalise(
     let published_at = match document.published_at.as_deref().map(str::trim) {
         Some(text) if !text.is_empty() => match Timestamp::parse(text) {
             Ok(time) => time,
-            Err(error) => return Err((document, format!("published_at: {error}"))),
+            Err(error) => return Err(Box::new((document, format!("published_at: {error}")))),
         },
         _ => received_at,
     };

@@ -185,7 +185,7 @@ impl SentimentModel {
             extract(self.language, text, &mut features);
             return SentenceScores {
                 model: self,
-                ranges: vec![0..text.chars().count()],
+                ranges: std::iter::once(0..text.chars().count()).collect(),
                 parts: vec![self.parts(&features)],
             };
         }

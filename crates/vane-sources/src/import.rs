@@ -71,11 +71,11 @@ pub fn canonical_url(url: &str) -> Option<String> {
     } else {
         parsed.query_pairs_mut().clear().extend_pairs(kept);
     }
-    let mut text = parsed.to_string();
-    if text.ends_with('/') && parsed.path() != "/" {
-        text.pop();
+    if parsed.path().len() > 1 && parsed.path().ends_with('/') {
+        let trimmed = parsed.path().trim_end_matches('/').to_string();
+        parsed.set_path(&trimmed);
     }
-    Some(text)
+    Some(parsed.to_string())
 }
 
 /// Gives a document without an id its stable one.

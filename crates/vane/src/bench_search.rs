@@ -88,7 +88,8 @@ fn generated(number: usize, sentences: &[String], random: &mut Seeded) -> Docume
     if random.chance(30) {
         let chars: Vec<(usize, char)> = body.char_indices().collect();
         let at = chars[random.below(chars.len())].0;
-        body.insert_str(at, *random.pick(SPLICE));
+        let word: &&str = random.pick(SPLICE);
+        body.insert_str(at, word);
     }
     let channel = *random.pick(&[
         Channel::News,
@@ -99,7 +100,8 @@ fn generated(number: usize, sentences: &[String], random: &mut Seeded) -> Docume
     let title = if channel == Channel::News && random.chance(70) {
         let mut title: String = body.chars().take(20).collect();
         if random.chance(10) {
-            title.insert_str(0, *random.pick(SPLICE));
+            let word: &&str = random.pick(SPLICE);
+            title.insert_str(0, word);
         }
         title
     } else {
@@ -160,7 +162,7 @@ async fn build(store: &dyn Store, wanted: usize, data: &std::path::Path) -> Resu
             })
             .await?;
         number += count;
-        if number % 100_000 == 0 {
+        if number.is_multiple_of(100_000) {
             eprintln!(
                 "stored {number} documents ({:.0} s)",
                 started.elapsed().as_secs_f64()

@@ -206,7 +206,8 @@ fn corpus_documents(count: usize) -> Vec<vane_model::Document> {
                     .map(|(at, _)| at)
                     .nth(random.below(body.chars().count()))
                     .unwrap_or(0);
-                body.insert_str(at, *random.pick(&words));
+                let word: &&str = random.pick(&words);
+                body.insert_str(at, word);
             }
             document(&format!("d{index}"), "", &body, index as i64)
         })
