@@ -289,20 +289,25 @@ fn analyse(
         })
         .collect();
     let mut tokens = String::with_capacity(document.title.len() + document.body.len());
-    for field in TextField::ALL {
-        index_tokens(prepared.text(field), &mut tokens);
-    }
-    drop(prepared);
-    // the text is scored sentence by sentence once, for the document and
-    // for every mention's hits
     let language =
         Language::from_code(&document.lang).unwrap_or_else(|| Language::guess(&document.body));
+    let mut emotions = [0usize; 6];
+    for field in TextField::ALL {
+        index_tokens(prepared.text(field), &mut tokens);
+        let counts = vane_sentiment::emotion_counts(prepared.text(field), language);
+        for (total, count) in emotions.iter_mut().zip(counts) {
+            *total += count;
+        }
+    }
+    drop(prepared);
+    let emotion =
+        vane_sentiment::strongest_emotion(&emotions).map(|emotion| emotion.as_str().to_string());
+    // the text is scored sentence by sentence once, for the document and
+    // for every mention's hits
     let model = vane_sentiment::embedded(language);
     let title_chars = document.title.chars().count() as u32 + 1;
     let scores = model.sentences(&text);
     let overall = scores.overall();
-    let emotion =
-        vane_sentiment::detect_emotion(&text, language).map(|emotion| emotion.as_str().to_string());
     let mut matched_topics = Vec::with_capacity(matches.len());
     let mentions = matches
         .into_iter()

@@ -29,7 +29,7 @@ pub use error::{ParseError, Warning};
 pub use percolator::{
     Hit, MIN_DOCUMENTS_TO_RETUNE, MatchScratch, MatchStatistics, Percolator, TopicError, TopicMatch,
 };
-pub use search::{SearchLiteral, SearchPlan, index_tokens};
+pub use search::{IndexTerm, SearchLiteral, SearchPlan, index_tokens};
 pub use term::{CompareSpace, TermCache, TermPattern, TokenPattern};
 
 use error::RawError;

@@ -61,9 +61,47 @@ impl Query {
     }
 }
 
-/// The tokens of a text as a full-text index should store them: each in
-/// the folded form anchors are compared in (words lower-cased without
-/// accents, Han/kana one character each), separated by single spaces.
+/// A term of the full-text index: a token, or all tokens starting with it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IndexTerm {
+    pub text: String,
+    pub prefix: bool,
+}
+
+impl SearchLiteral {
+    /// The index terms a document holding this literal has, all of them:
+    /// a word itself, a prefix's words, a Han run's characters (without
+    /// positions in the index, adjacency is left to the verifier).
+    pub fn index_terms(&self) -> Vec<IndexTerm> {
+        match self {
+            SearchLiteral::Word(word) => vec![IndexTerm {
+                text: word.clone(),
+                prefix: false,
+            }],
+            SearchLiteral::Prefix(prefix) => vec![IndexTerm {
+                text: prefix.clone(),
+                prefix: true,
+            }],
+            SearchLiteral::Han(run) => {
+                let mut terms: Vec<IndexTerm> = Vec::new();
+                for character in run.chars() {
+                    let term = IndexTerm {
+                        text: character.to_string(),
+                        prefix: false,
+                    };
+                    if !terms.contains(&term) {
+                        terms.push(term);
+                    }
+                }
+                terms
+            }
+        }
+    }
+}
+
+/// The tokens of a text as a full-text index should store them, separated
+/// by single spaces: words in the folded form anchors are compared in
+/// (lower-cased, without accents), Han/kana characters one token each.
 pub fn index_tokens(text: &NormalizedText, out: &mut String) {
     for token in &text.tokens {
         let piece = match token.kind {

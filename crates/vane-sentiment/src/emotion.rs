@@ -282,7 +282,12 @@ fn english_lexicon() -> &'static HashMap<&'static str, Emotion> {
 
 /// The emotion a text expresses most, or `None` when it expresses none.
 pub fn detect_emotion(text: &str, language: Language) -> Option<Emotion> {
-    let normalized = NormalizedText::new(text);
+    strongest_emotion(&emotion_counts(&NormalizedText::new(text), language))
+}
+
+/// How often each emotion's words occur in an already normalised text, in
+/// the order of [`Emotion::ALL`]; counts of several fields add up.
+pub fn emotion_counts(normalized: &NormalizedText, language: Language) -> [usize; 6] {
     let mut counts = [0usize; 6];
     let index = |emotion: Emotion| {
         Emotion::ALL
@@ -316,6 +321,12 @@ pub fn detect_emotion(text: &str, language: Language) -> Option<Emotion> {
             }
         }
     }
+    counts
+}
+
+/// The emotion with the most words, crisis emotions first in ties; `None`
+/// when no emotion word occurred.
+pub fn strongest_emotion(counts: &[usize; 6]) -> Option<Emotion> {
     let best = counts.iter().copied().max().unwrap_or(0);
     (best > 0).then(|| Emotion::ALL[counts.iter().position(|&count| count == best).unwrap_or(0)])
 }

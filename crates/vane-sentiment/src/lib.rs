@@ -11,7 +11,7 @@ mod features;
 mod model;
 mod train;
 
-pub use emotion::{Emotion, detect_emotion};
+pub use emotion::{Emotion, detect_emotion, emotion_counts, strongest_emotion};
 pub use model::{ModelError, SentenceScores, SentimentModel};
 pub use train::{Example, Split, TrainingConfig, TrainingReport, split, train};
 

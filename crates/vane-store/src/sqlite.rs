@@ -21,7 +21,7 @@ use vane_model::{
     Channel, Document, DocumentId, Polarity, SourceConfig, SourceId, SourceState, Timestamp, Topic,
     TopicId,
 };
-use vane_query::{SearchLiteral, SearchPlan};
+use vane_query::SearchPlan;
 
 use crate::types::*;
 use crate::{Result, Store, StoreError};
@@ -210,7 +210,8 @@ fn push_cursor(query: &mut QueryBuilder<Sqlite>, after: Option<Cursor>, time: &s
     }
 }
 
-/// The FTS5 expression of a search plan: clauses joined by AND, literals by OR.
+/// The FTS5 expression of a search plan: clauses joined by AND, literals
+/// by OR, each literal the AND of its index terms.
 fn fts_expression(plan: &SearchPlan) -> String {
     let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
     plan.clauses
@@ -218,13 +219,19 @@ fn fts_expression(plan: &SearchPlan) -> String {
         .map(|clause| {
             let literals: Vec<String> = clause
                 .iter()
-                .map(|literal| match literal {
-                    SearchLiteral::Word(word) => quote(word),
-                    SearchLiteral::Prefix(prefix) => format!("{}*", quote(prefix)),
-                    SearchLiteral::Han(run) => {
-                        let spaced: Vec<String> = run.chars().map(String::from).collect();
-                        quote(&spaced.join(" "))
-                    }
+                .map(|literal| {
+                    let terms: Vec<String> = literal
+                        .index_terms()
+                        .iter()
+                        .map(|term| {
+                            if term.prefix {
+                                format!("{}*", quote(&term.text))
+                            } else {
+                                quote(&term.text)
+                            }
+                        })
+                        .collect();
+                    format!("({})", terms.join(" AND "))
                 })
                 .collect();
             format!("({})", literals.join(" OR "))

@@ -401,21 +401,19 @@ fn percolator_agrees_with_the_naive_evaluator_on_a_million_pairs() {
 }
 
 /// Whether a document's index tokens satisfy a search plan, read naively:
-/// words compared whole, prefixes by start, Han runs as consecutive tokens.
+/// every index term of some literal of each clause is among the tokens.
 fn satisfies(plan: &vane_query::SearchPlan, tokens: &[&str]) -> bool {
-    use vane_query::SearchLiteral;
     plan.clauses.iter().all(|clause| {
-        clause.iter().any(|literal| match literal {
-            SearchLiteral::Word(word) => tokens.contains(&word.as_str()),
-            SearchLiteral::Prefix(prefix) => tokens
-                .iter()
-                .any(|token| token.starts_with(prefix.as_str())),
-            SearchLiteral::Han(run) => {
-                let characters: Vec<String> = run.chars().map(String::from).collect();
-                tokens
-                    .windows(characters.len())
-                    .any(|window| window.iter().zip(&characters).all(|(a, b)| *a == b))
-            }
+        clause.iter().any(|literal| {
+            literal.index_terms().iter().all(|term| {
+                if term.prefix {
+                    tokens
+                        .iter()
+                        .any(|token| token.starts_with(term.text.as_str()))
+                } else {
+                    tokens.contains(&term.text.as_str())
+                }
+            })
         })
     })
 }

@@ -43,10 +43,12 @@ CREATE TABLE documents (
 CREATE INDEX documents_by_time ON documents (published_at DESC, seq DESC);
 CREATE INDEX documents_by_story ON documents (story_id, published_at);
 
--- The matcher's tokens of title and body (vane_query::index_tokens),
--- space-separated: the ascii tokenizer splits on the spaces only, so the
--- index holds exactly the tokens the percolator matches.
-CREATE VIRTUAL TABLE documents_fts USING fts5 (tokens, content = '', tokenize = 'ascii');
+-- The matcher's tokens of title and body (vane_query::index_tokens: folded
+-- words, Han characters one each), space-separated: the ascii tokenizer
+-- splits on the spaces only, so the index holds exactly those tokens. No
+-- positions (detail = none): a Han run is looked up as all its characters
+-- and the percolator verifies every candidate anyway.
+CREATE VIRTUAL TABLE documents_fts USING fts5 (tokens, content = '', tokenize = 'ascii', detail = none);
 
 -- A mention is a document matched by a topic.
 CREATE TABLE mentions (
