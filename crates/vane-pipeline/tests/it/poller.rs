@@ -220,3 +220,82 @@ async fn failures_back_off_and_private_addresses_are_refused() {
         );
     }
 }
+
+const SUMMARY_RSS: &str = r#"<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>
+<item><title>小米发布会</title><link>LINK</link><guid>s1</guid><description>小米今天开了发布会。</description></item>
+</channel></rss>"#;
+
+const ARTICLE: &str = "<html><head><title>小米发布会</title></head><body><nav>首页 新闻</nav><article>\
+<p>小米今天在北京举行发布会，推出了新款手机和笔记本电脑，现场来了很多媒体记者和用户。</p>\
+<p>发布会上，公司介绍了新产品的电池技术，表示充电速度比上一代提升一倍，而且更加安全可靠。</p>\
+<p>业内人士认为，这次发布会展示了公司在高端市场的决心，新产品有望在年底前上市销售。</p>\
+</article><footer>版权所有</footer></body></html>";
+
+#[tokio::test]
+async fn summary_only_items_get_their_full_article_and_json_apis_page_by_cursor() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let base = format!("http://{address}");
+    let summary_feed = SUMMARY_RSS.replace("LINK", &format!("{base}/article"));
+    let app = Router::new()
+        .route(
+            "/summary",
+            get(move || async move {
+                (
+                    [(header::CONTENT_TYPE, "application/rss+xml")],
+                    summary_feed,
+                )
+            }),
+        )
+        .route(
+            "/article",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                    ARTICLE,
+                )
+            }),
+        )
+        .route(
+            "/api",
+            get(|query: axum::extract::RawQuery| async move {
+                let page = match query.0.as_deref() {
+                    Some("cursor=") | None => serde_json::json!({"next": "p2", "items": [
+                        {"id": 1, "text": "小米新品", "likes": "7"}]}),
+                    Some("cursor=p2") => serde_json::json!({"next": "p3", "items": [
+                        {"id": 2, "text": "小米召回", "likes": 3}, {"text": "no id"}]}),
+                    Some(other) => serde_json::json!({"unexpected": other}),
+                };
+                axum::Json(page)
+            }),
+        );
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let fetcher = allowing_private();
+
+    let mut config = feed("summary", format!("{base}/summary"));
+    config.full_article = true;
+    let outcome = vane_sources::poll(&fetcher, &config, &SourceState::default(), 0).await;
+    let body = &outcome.documents[0].body;
+    assert!(body.contains("充电速度比上一代提升一倍"), "{body}");
+    assert!(
+        !body.contains("版权所有") && !body.contains("首页"),
+        "{body}"
+    );
+
+    let api: SourceConfig = serde_json::from_value(serde_json::json!({
+        "id": "api", "kind": "json_api", "url": format!("{base}/api?cursor={{cursor}}"), "channel": "weibo",
+        "mapping": {"items": "/items", "id": "/id", "fields": {"body": "/text", "likes": "/likes"},
+                    "cursor": {"type": "cursor", "pointer": "/next"}}
+    }))
+    .unwrap();
+    let first = vane_sources::poll(&fetcher, &api, &SourceState::default(), 0).await;
+    assert_eq!(first.documents[0].id.as_str(), "api:1");
+    assert_eq!(first.documents[0].likes, 7);
+    assert_eq!(first.state.cursor.as_deref(), Some("p2"));
+    let second = vane_sources::poll(&fetcher, &api, &first.state, 60).await;
+    assert_eq!(second.documents.len(), 1);
+    assert_eq!(second.documents[0].id.as_str(), "api:2");
+    assert_eq!(second.rejected[0].reason, "item 1: no id at /id");
+    assert_eq!(second.state.cursor.as_deref(), Some("p3"));
+    assert_eq!(second.state.items, 2);
+}

@@ -324,3 +324,96 @@ fn a_server_killed_mid_ingest_keeps_every_acknowledged_document_exactly_once() {
         acknowledged.len()
     );
 }
+
+#[test]
+fn ingest_reads_csv_with_a_mapping_and_saved_feeds() {
+    let csv = "标题,内容,链接,发布时间\n小米召回,小米宣布召回充电宝,https://a.example/1,2026-11-20T01:00:00Z\n坏日期,正文,https://a.example/2,not a date\n";
+    let rss = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+<item><title>小米新品</title><link>https://b.example/1</link><guid>g1</guid><description>小米发布新品</description></item>
+</channel></rss>"#;
+    let data = files(&[
+        ("posts.csv", csv),
+        ("feed.xml", rss),
+        ("broken.xml", "<rss><channel><item>"),
+    ]);
+    let store = data.join("store");
+    let store = store.to_str().unwrap();
+    let summary = |output: std::process::Output| -> serde_json::Value {
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+        serde_json::from_str(text(&output.stdout).trim()).unwrap()
+    };
+    let csv_path = data.join("posts.csv");
+    let read = summary(vane(
+        &[
+            "ingest",
+            csv_path.to_str().unwrap(),
+            "--map",
+            "body=内容",
+            "--data-dir",
+            store,
+            "--quiet",
+        ],
+        None,
+    ));
+    assert_eq!(
+        (&read["new"], &read["dead_letters"]),
+        (&serde_json::json!(1), &serde_json::json!(1))
+    );
+    let feed_path = data.join("feed.xml");
+    let read = summary(vane(
+        &[
+            "ingest",
+            feed_path.to_str().unwrap(),
+            "--source",
+            "xinhua",
+            "--data-dir",
+            store,
+            "--quiet",
+        ],
+        None,
+    ));
+    assert_eq!(read["new"], 1);
+    let broken = data.join("broken.xml");
+    let read = summary(vane(
+        &[
+            "ingest",
+            broken.to_str().unwrap(),
+            "--data-dir",
+            store,
+            "--quiet",
+        ],
+        None,
+    ));
+    assert_eq!(
+        (&read["new"], &read["dead_letters"]),
+        (&serde_json::json!(0), &serde_json::json!(1))
+    );
+    let found = vane(&["search", "小米", "--data-dir", store], None);
+    let ids: Vec<String> = text(&found.stdout)
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<serde_json::Value>(line).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids, ["xinhua:g1", "url:https://a.example/1"]);
+    let unknown = vane(
+        &[
+            "ingest",
+            csv_path.to_str().unwrap(),
+            "--map",
+            "headline=标题",
+            "--data-dir",
+            store,
+        ],
+        None,
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        text(&unknown.stderr).contains("unknown document field `headline`"),
+        "{}",
+        text(&unknown.stderr)
+    );
+}
