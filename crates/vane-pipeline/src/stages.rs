@@ -276,15 +276,7 @@ fn analyse(
         .percolate(&prepared, scratch, true)
         .into_iter()
         .map(|found| {
-            let hits = found
-                .hits
-                .iter()
-                .map(|hit| MentionHit {
-                    field: hit.field,
-                    start: hit.start,
-                    end: hit.end,
-                })
-                .collect();
+            let hits = found.hits.iter().map(MentionHit::from).collect();
             (found.topic.clone(), hits)
         })
         .collect();

@@ -116,3 +116,29 @@ pub(crate) fn now() -> Timestamp {
             .map_or(0, |elapsed| elapsed.as_secs() as i64),
     )
 }
+
+/// The list filters of a parameter struct with the fields `topic`, `from`,
+/// `to`, `channel`, `sentiment`, `site` and `lang`.
+macro_rules! filter_of {
+    ($($params:ty),*) => {
+        $(impl $params {
+            pub(crate) fn filter(&self) -> Result<Filter, ApiError> {
+                crate::params::filter(
+                    self.topic.as_deref(),
+                    self.from.as_deref(),
+                    self.to.as_deref(),
+                    self.channel.as_deref(),
+                    self.sentiment.as_deref(),
+                    self.site.as_deref(),
+                    self.lang.as_deref(),
+                )
+            }
+        })*
+    };
+}
+
+filter_of!(
+    crate::wire::ListParams,
+    crate::wire::SearchParams,
+    crate::wire::StoryParams
+);

@@ -102,6 +102,19 @@ pub async fn poll(
 
 type PollResult = Result<PollOutcome, (String, Option<Rejected>)>;
 
+/// A payload that could not be read: the source's error, and a dead letter
+/// holding the payload.
+fn unreadable(reason: String, body: &[u8]) -> (String, Option<Rejected>) {
+    (
+        reason.clone(),
+        Some(Rejected {
+            item_id: None,
+            reason,
+            payload: excerpt(body),
+        }),
+    )
+}
+
 fn request_headers(config: &SourceConfig) -> Result<HeaderMap, (String, Option<Rejected>)> {
     headers(&config.headers).map_err(|reason| (reason, None))
 }
@@ -133,14 +146,9 @@ async fn poll_feed(fetcher: &Fetcher, config: &SourceConfig, state: &SourceState
         });
     }
     let feed = parse_feed(&fetched.body, fetched.content_type.as_deref()).map_err(|error| {
-        let reason = format!("malformed feed {}: {error}", config.url);
-        (
-            reason.clone(),
-            Some(Rejected {
-                item_id: None,
-                reason,
-                payload: excerpt(&fetched.body),
-            }),
+        unreadable(
+            format!("malformed feed {}: {error}", config.url),
+            &fetched.body,
         )
     })?;
     let mut documents = Vec::with_capacity(feed.items.len());
@@ -196,26 +204,10 @@ async fn poll_json_api(
         .await
         .map_err(|error| (error.to_string(), None))?;
     let value: Value = serde_json::from_slice(&fetched.body).map_err(|error| {
-        let reason = format!("malformed JSON from {url}: {error}");
-        (
-            reason.clone(),
-            Some(Rejected {
-                item_id: None,
-                reason,
-                payload: excerpt(&fetched.body),
-            }),
-        )
+        unreadable(format!("malformed JSON from {url}: {error}"), &fetched.body)
     })?;
-    let (documents, rejected) = map_items(&value, mapping, config).map_err(|reason| {
-        (
-            reason.clone(),
-            Some(Rejected {
-                item_id: None,
-                reason,
-                payload: excerpt(&fetched.body),
-            }),
-        )
-    })?;
+    let (documents, rejected) =
+        map_items(&value, mapping, config).map_err(|reason| unreadable(reason, &fetched.body))?;
     let next_cursor = match &mapping.cursor {
         Some(CursorMapping::Cursor { pointer }) => value.pointer(pointer).and_then(scalar_text),
         Some(CursorMapping::SinceId) => documents

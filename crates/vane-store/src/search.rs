@@ -80,15 +80,7 @@ pub async fn search_with_plan(
                 .into_iter()
                 .next()
             {
-                let hits = found
-                    .hits
-                    .iter()
-                    .map(|hit| MentionHit {
-                        field: hit.field,
-                        start: hit.start,
-                        end: hit.end,
-                    })
-                    .collect();
+                let hits = found.hits.iter().map(MentionHit::from).collect();
                 page.items.push(SearchResult { document, hits });
                 if page.items.len() == limit {
                     page.next = Some(examined);

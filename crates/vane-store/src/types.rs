@@ -66,6 +66,16 @@ pub struct MentionHit {
     pub end: u32,
 }
 
+impl From<&vane_query::Hit> for MentionHit {
+    fn from(hit: &vane_query::Hit) -> Self {
+        MentionHit {
+            field: hit.field,
+            start: hit.start,
+            end: hit.end,
+        }
+    }
+}
+
 /// A topic's match of a new document.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewMention {

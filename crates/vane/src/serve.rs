@@ -33,6 +33,7 @@ pub(crate) fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }
 
@@ -90,6 +91,12 @@ pub(crate) fn serve(args: &StoreArgs, listen: Option<String>, demo: bool) -> Res
             "Vane is serving http://{address}/ (API: /api/v1/, OpenAPI: /api/v1/openapi.json); store {}",
             config.database_url()?
         );
+        if config.api_token.is_none() {
+            eprintln!(
+                "push token for POST /api/v1/ingest: in {}",
+                config.data_dir.join("api-token").display()
+            );
+        }
         tokio::spawn(async move {
             shutdown_signal().await;
             tracing::info!("shutting down");

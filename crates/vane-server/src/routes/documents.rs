@@ -17,15 +17,7 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<ListParams>,
 ) -> ApiResult<Json<DocumentPage>> {
-    let filter = params::filter(
-        query.topic.as_deref(),
-        query.from.as_deref(),
-        query.to.as_deref(),
-        query.channel.as_deref(),
-        query.sentiment.as_deref(),
-        query.site.as_deref(),
-        query.lang.as_deref(),
-    )?;
+    let filter = query.filter()?;
     let limit = params::limit(query.limit.as_deref(), 50)?;
     let cursor = params::cursor(query.cursor.as_deref())?;
     let page = state.store.documents(&filter, cursor, limit).await?;

@@ -27,15 +27,7 @@ pub(crate) async fn search(
         ));
     }
     let parsed = vane_query::Query::parse(text).map_err(|error| ApiError::invalid_query(&error))?;
-    let filter = params::filter(
-        query.topic.as_deref(),
-        query.from.as_deref(),
-        query.to.as_deref(),
-        query.channel.as_deref(),
-        query.sentiment.as_deref(),
-        query.site.as_deref(),
-        query.lang.as_deref(),
-    )?;
+    let filter = query.filter()?;
     let limit = params::limit(query.limit.as_deref(), 20)?;
     let cursor = params::cursor(query.cursor.as_deref())?;
     let page = vane_store::search(state.store.as_ref(), &parsed, &filter, cursor, limit).await?;

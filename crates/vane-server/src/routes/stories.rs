@@ -16,15 +16,7 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<StoryParams>,
 ) -> ApiResult<Json<Vec<StoryView>>> {
-    let filter = params::filter(
-        query.topic.as_deref(),
-        query.from.as_deref(),
-        query.to.as_deref(),
-        query.channel.as_deref(),
-        query.sentiment.as_deref(),
-        query.site.as_deref(),
-        query.lang.as_deref(),
-    )?;
+    let filter = query.filter()?;
     let limit = params::limit(query.limit.as_deref(), 50)?;
     let stories = state.store.stories(&filter, limit).await?;
     Ok(Json(stories.into_iter().map(StoryView::of).collect()))
