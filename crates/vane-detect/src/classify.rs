@@ -235,12 +235,60 @@ impl Classifier {
             return true;
         }
         let author = NormalizedText::new(document.author.trim_start_matches('@')).folded;
-        if !author.is_empty() && self.authors.iter().any(|name| author == *name) {
+        if !author.is_empty() && self.authors.contains(&author) {
             return true;
         }
         let site = document.effective_site();
         self.sites
             .iter()
             .any(|known| site == *known || site.ends_with(&format!(".{known}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn document(author: &str, url: &str, body: &str) -> Document {
+        Document {
+            author: author.to_string(),
+            url: url.to_string(),
+            body: body.to_string(),
+            ..Document::default()
+        }
+    }
+
+    #[test]
+    fn authority_is_central_media_regulators_and_large_verified_accounts() {
+        let classifier = Classifier::default();
+        assert!(classifier.authority(&document("@人民日报", "", "")));
+        assert!(classifier.authority(&document("", "https://finance.people.com.cn/n1/x.html", "")));
+        assert!(classifier.authority(&document("市场监管总局", "", "")));
+        assert!(!classifier.authority(&document("人民日报粉丝", "https://notpeople.com.cn/", "")));
+        let mut verified = document("数码博主", "", "");
+        verified.verified = true;
+        verified.followers = 2_000_000;
+        assert!(classifier.authority(&verified));
+        verified.followers = 20_000;
+        assert!(!classifier.authority(&verified));
+    }
+
+    #[test]
+    fn sensitivity_classes_in_chinese_traditional_and_english() {
+        let classifier = Classifier::default();
+        let classes = |body: &str| classifier.sensitivity(&document("", "", body));
+        assert_eq!(
+            classes("手機充電時電池過熱起火，廠家宣布召回"),
+            [Sensitivity::Safety, Sensitivity::Recall]
+        );
+        assert_eq!(
+            classes("Regulator opens a PROBE after the data breach"),
+            [Sensitivity::Regulator, Sensitivity::DataLeak]
+        );
+        assert_eq!(
+            classes("员工因欠薪起诉公司"),
+            [Sensitivity::Labour, Sensitivity::Litigation]
+        );
+        assert!(classes("新品发布会圆满成功").is_empty());
     }
 }

@@ -13,17 +13,21 @@
 //!   once four weeks are known), mapped by `(z − 2) / 8`; zero during the
 //!   first day of a topic (warm-up: nothing to compare with);
 //! - **negative**: 0.6 × the level of the negative share of the last three
-//!   hours above 20 % (full at 60 %) + 0.4 × its rise above the same
-//!   window's share on earlier days (full at +30 points), scaled by how many
-//!   negative mentions there are (full at five);
+//!   hours above 30 % (full at 60 %) + 0.4 × its rise above the same
+//!   window's share on earlier days (full at +30 points), scaled by the
+//!   volume it rests on (full at 30 mentions in the three hours);
 //! - **authority**: central and state media, regulators and verified
 //!   accounts above a follower threshold in the last three hours,
 //!   `1 − e^(−n/2)`;
 //! - **sensitivity**: mentions with a sensitivity keyword (safety, recall,
 //!   litigation, regulator, data leak, labour, discrimination) in the last
 //!   three hours, `1 − e^(−n/8)`;
-//! - **spread**: channels with two or more mentions in the last hour,
-//!   `(channels − 1) / 3`.
+//! - **spread**: channels with two or more negative mentions in the last
+//!   hour, `(channels − 1) / 3` (a brand is on many channels every day; a
+//!   complaint on many at once is news).
+//!
+//! Default weights 0.20 / 0.40 / 0.15 / 0.15 / 0.10; levels from 20 (blue),
+//! 35 (yellow), 55 (orange) and 75 (red).
 //!
 //! Volume, authority and spread amplify negativity, not good news: they are
 //! scaled by ½ + ½ × min(1, negative share / 40 %), so a launch that every
@@ -81,8 +85,8 @@ impl Default for WarningWeights {
     fn default() -> Self {
         Self {
             velocity: 0.20,
-            negative: 0.35,
-            authority: 0.20,
+            negative: 0.40,
+            authority: 0.15,
             sensitivity: 0.15,
             spread: 0.10,
         }
@@ -112,7 +116,7 @@ impl Default for WarningConfig {
     fn default() -> Self {
         Self {
             weights: WarningWeights::default(),
-            thresholds: [20.0, 40.0, 60.0, 80.0],
+            thresholds: [20.0, 35.0, 55.0, 75.0],
             hysteresis: 5.0,
             hold_minutes: 30,
             minimum_minutes: 30,
@@ -175,7 +179,8 @@ pub struct LevelChange {
     pub level: Level,
     pub previous: Level,
     pub at: Timestamp,
-    pub score: f32,
+    /// Rounded to two decimals, so that replays print the same text.
+    pub score: f64,
     pub evidence: Evidence,
 }
 
@@ -195,6 +200,7 @@ struct Recent {
     document_id: String,
     site: String,
     channel: Option<Channel>,
+    negative: bool,
     engagement: u64,
 }
 
@@ -289,6 +295,7 @@ impl TopicWarnings {
             document_id: observation.document_id.clone(),
             site: observation.site.clone(),
             channel: observation.channel,
+            negative: observation.polarity == Polarity::Negative,
             engagement: observation.engagement,
         });
     }
@@ -316,7 +323,7 @@ impl TopicWarnings {
     }
 
     /// The score and its evidence at the start of minute `now`.
-    fn score(&self, now: i64) -> (f32, Evidence) {
+    fn score(&self, now: i64) -> (f64, Evidence) {
         let weights = self.config.weights;
         let hour = self.sum(now, WINDOW);
         let three = self.sum(now, SHARE_WINDOW);
@@ -364,8 +371,9 @@ impl TopicWarnings {
         } else {
             ((share - median(&mut earlier_shares)) / 0.3).clamp(0.0, 1.0)
         };
-        let level_part = ((share - 0.2) / 0.4).clamp(0.0, 1.0);
-        let confidence = (three.negative as f32 / 5.0).min(1.0);
+        let level_part = ((share - 0.3) / 0.3).clamp(0.0, 1.0);
+        // a share of few mentions says little: full weight from 30 in three hours
+        let confidence = (three.mentions as f32 / 30.0).min(1.0);
         let negative = (0.6 * level_part + 0.4 * rise) * confidence;
         let authority = 1.0 - (-(three.authority as f32) / 2.0).exp();
         let sensitivity = 1.0 - (-(three.sensitive as f32) / 8.0).exp();
@@ -373,7 +381,7 @@ impl TopicWarnings {
         let mut site_counts: Vec<(String, u32)> = Vec::new();
         let mut top: Vec<(u64, &str)> = Vec::new();
         for mention in self.recent.iter().filter(|m| m.minute < now) {
-            if mention.minute >= now - WINDOW {
+            if mention.minute >= now - WINDOW && mention.negative {
                 match channel_counts
                     .iter_mut()
                     .find(|(c, _)| *c == mention.channel)
@@ -424,14 +432,13 @@ impl TopicWarnings {
             top_mentions: top.iter().take(5).map(|(_, id)| id.to_string()).collect(),
             top_sites: site_counts,
         };
-        // keep the score to two decimals so that replays print the same text
-        ((score * 100.0).round() / 100.0, evidence)
+        ((f64::from(score) * 100.0).round() / 100.0, evidence)
     }
 
-    fn threshold(&self, level: Level) -> f32 {
+    fn threshold(&self, level: Level) -> f64 {
         match level {
-            Level::None => f32::NEG_INFINITY,
-            raised => self.config.thresholds[raised.index() - 1],
+            Level::None => f64::NEG_INFINITY,
+            raised => f64::from(self.config.thresholds[raised.index() - 1]),
         }
     }
 
@@ -448,7 +455,7 @@ impl TopicWarnings {
             if self.left[level.index()]
                 .is_some_and(|left| now_minute - left < self.config.cooldown_minutes)
             {
-                needed += self.config.hysteresis;
+                needed += f64::from(self.config.hysteresis);
             }
             if score >= needed {
                 target = level;
@@ -460,7 +467,7 @@ impl TopicWarnings {
         } else if target < self.level {
             // leave only after the minimum duration, and once the score has
             // stayed below the exit line long enough
-            let exit_line = self.threshold(self.level) - self.config.hysteresis;
+            let exit_line = self.threshold(self.level) - f64::from(self.config.hysteresis);
             if score < exit_line {
                 let below = *self.below_since.get_or_insert(now_minute);
                 if now_minute - self.since >= self.config.minimum_minutes
@@ -470,7 +477,7 @@ impl TopicWarnings {
                     let mut landing = Level::None;
                     for level in Level::RAISED {
                         if level < self.level
-                            && score >= self.threshold(level) - self.config.hysteresis
+                            && score >= self.threshold(level) - f64::from(self.config.hysteresis)
                         {
                             landing = level;
                         }
@@ -517,5 +524,105 @@ impl TopicWarnings {
         {
             self.recent.pop_front();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mention(minute: i64, polarity: Polarity, channel: Channel, sensitive: bool) -> Observation {
+        Observation {
+            at: Timestamp(minute * 60),
+            document_id: format!("d{minute}"),
+            site: format!("{}.example", channel.as_str()),
+            channel: Some(channel),
+            polarity,
+            authority: false,
+            sensitive,
+            engagement: 1,
+        }
+    }
+
+    /// Ten calm days (six mentions an hour, a fifth negative), then what
+    /// `surge` adds, evaluated minute by minute; the levels seen per minute.
+    fn run(surge: impl Fn(i64) -> Vec<Observation>) -> Vec<(i64, Level)> {
+        let mut engine = TopicWarnings::new(TopicId::new("t"), WarningConfig::default());
+        let mut levels = Vec::new();
+        for minute in 0..(11 * DAY) {
+            if minute % 10 == 0 {
+                let polarity = if minute % 50 == 0 {
+                    Polarity::Negative
+                } else {
+                    Polarity::Positive
+                };
+                engine.observe(&mention(minute, polarity, Channel::Weibo, false));
+            }
+            for observation in surge(minute) {
+                engine.observe(&observation);
+            }
+            if let Some(change) = engine.evaluate(Timestamp((minute + 1) * 60)) {
+                levels.push((minute + 1, change.level));
+            }
+        }
+        levels
+    }
+
+    #[test]
+    fn a_new_topic_has_no_velocity_until_it_has_a_day_to_compare_with() {
+        let mut engine = TopicWarnings::new(TopicId::new("t"), WarningConfig::default());
+        for second in 0..600 {
+            engine.observe(&mention(
+                second / 10,
+                Polarity::Positive,
+                Channel::News,
+                false,
+            ));
+        }
+        let (_, evidence) = engine.score(60);
+        assert_eq!(evidence.components.velocity, 0.0);
+        assert_eq!(evidence.volume_last_hour, 600);
+    }
+
+    #[test]
+    fn levels_rise_at_once_and_fall_only_after_holding_below() {
+        let surge_start = 10 * DAY + 600;
+        let levels = run(|minute| {
+            if (surge_start..surge_start + 120).contains(&minute) {
+                let channel =
+                    [Channel::Weibo, Channel::Forum, Channel::News][(minute % 3) as usize];
+                (0..3)
+                    .map(|_| mention(minute, Polarity::Negative, channel, true))
+                    .collect()
+            } else {
+                Vec::new()
+            }
+        });
+        let before: Vec<_> = levels
+            .iter()
+            .filter(|(minute, _)| *minute < surge_start)
+            .collect();
+        assert!(before.is_empty(), "calm days raised {before:?}");
+        let yellow = levels
+            .iter()
+            .find(|(_, level)| *level >= Level::Yellow)
+            .map(|(minute, _)| minute - surge_start)
+            .unwrap();
+        assert!(yellow <= 15, "yellow after {yellow} min: {levels:?}");
+        let peak = levels.iter().map(|(_, level)| *level).max().unwrap();
+        assert_eq!(peak, Level::Red, "{levels:?}");
+        // falling: each lower level entered no sooner than the minimum and
+        // hold times after the surge stopped
+        let surge_end = surge_start + 120;
+        let first_fall = levels
+            .windows(2)
+            .find(|pair| pair[1].1 < pair[0].1)
+            .map(|pair| pair[1].0)
+            .unwrap();
+        assert!(
+            first_fall >= surge_end,
+            "fell at {first_fall} during the surge"
+        );
+        assert_eq!(levels.last().unwrap().1, Level::None, "{levels:?}");
     }
 }

@@ -12,9 +12,11 @@
 //! acknowledgement (a file the user can import again), committing them
 //! straight to the store.
 
+mod replay;
 mod scheduler;
 mod stages;
 
+pub use replay::{replay_warnings, run_engine};
 pub use scheduler::{FetchPolicy, poll_due_sources, run_sources};
 pub use stages::{Analyser, PipelineConfig, Processed, Received, payload_excerpt};
 

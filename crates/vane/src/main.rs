@@ -17,6 +17,7 @@ mod sentiment;
 mod serve;
 mod stories;
 mod text;
+mod warnings;
 
 use std::process::ExitCode;
 
@@ -75,6 +76,9 @@ enum Command {
     /// The demo workspace's stream.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Early warnings: replay over history, the scenario library.
+    #[command(subcommand)]
+    Warnings(warnings::WarningsCommand),
     /// Check monitoring queries and match documents against topics.
     #[command(subcommand)]
     Query(query::QueryCommand),
@@ -185,6 +189,7 @@ fn main() -> ExitCode {
             demo,
         } => serve::serve(&store, listen, demo),
         Command::Ingest(args) => ingest::run(&args),
+        Command::Warnings(command) => warnings::run(command),
         Command::Topics(command) => manage::topics(command),
         Command::Sources(command) => manage::sources(command),
         Command::Search {

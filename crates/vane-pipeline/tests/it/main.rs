@@ -4,6 +4,7 @@
 
 mod pipeline;
 mod poller;
+mod warnings;
 
 use std::sync::Arc;
 
