@@ -231,9 +231,12 @@ impl Classifier {
 
     /// Central or state media, a regulator, or a large verified account.
     pub fn authority(&self, document: &Document) -> bool {
-        if document.verified && document.followers >= self.verified_followers {
-            return true;
-        }
+        (document.verified && document.followers >= self.verified_followers)
+            || self.central_media(document)
+    }
+
+    /// Central or state media or a regulator, by author or site.
+    pub fn central_media(&self, document: &Document) -> bool {
         let author = NormalizedText::new(document.author.trim_start_matches('@')).folded;
         if !author.is_empty() && self.authors.contains(&author) {
             return true;

@@ -110,6 +110,38 @@ pub struct WarningConfig {
     pub cooldown_minutes: i64,
     /// Days of history kept for the baselines.
     pub history_days: i64,
+    /// Rules that raise a level whatever the score.
+    pub rules: WarningRules,
+}
+
+/// Rules beyond the score: single mentions or plain volumes that a PR team
+/// wants to hear about at once.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WarningRules {
+    /// Any mention by central or state media or a regulator raises at
+    /// least this level (a negative one at least the next).
+    pub central_media: Option<Level>,
+    /// A mention with a sensitivity keyword from a verified account with
+    /// at least `sensitive_verified_followers` followers raises at least this.
+    pub sensitive_verified: Option<Level>,
+    pub sensitive_verified_followers: u64,
+    /// Plain volume thresholds: at least this many mentions in the last
+    /// hour raise at least this level.
+    pub volume: Vec<(u32, Level)>,
+    /// How long a mention rule holds its level.
+    pub hold_minutes: i64,
+}
+
+impl Default for WarningRules {
+    fn default() -> Self {
+        Self {
+            central_media: Some(Level::Blue),
+            sensitive_verified: Some(Level::Yellow),
+            sensitive_verified_followers: 100_000,
+            volume: Vec::new(),
+            hold_minutes: 120,
+        }
+    }
 }
 
 impl Default for WarningConfig {
@@ -122,6 +154,7 @@ impl Default for WarningConfig {
             minimum_minutes: 30,
             cooldown_minutes: 60,
             history_days: 28,
+            rules: WarningRules::default(),
         }
     }
 }
@@ -140,6 +173,10 @@ pub struct Observation {
     pub authority: bool,
     /// Holds a sensitivity keyword.
     pub sensitive: bool,
+    /// Central or state media or a regulator (not just a large account).
+    pub central_media: bool,
+    /// The author's followers when the account is verified, else 0.
+    pub verified_followers: u64,
     pub engagement: u64,
 }
 
@@ -170,6 +207,8 @@ pub struct Evidence {
     pub top_mentions: Vec<String>,
     /// The sites with the most mentions in the last three hours.
     pub top_sites: Vec<(String, u32)>,
+    /// Rules holding a level, with why.
+    pub rules: Vec<String>,
 }
 
 /// A change of a topic's level.
@@ -220,6 +259,8 @@ pub struct TopicWarnings {
     below_since: Option<i64>,
     /// When each level was last left.
     left: [Option<i64>; 5],
+    /// Levels raised by mention rules: from, until (minutes), level, why.
+    rule_hits: Vec<(i64, i64, Level, String)>,
 }
 
 const WINDOW: i64 = 60;
@@ -253,6 +294,7 @@ impl TopicWarnings {
             since: 0,
             below_since: None,
             left: [None; 5],
+            rule_hits: Vec::new(),
         }
     }
 
@@ -289,6 +331,38 @@ impl TopicWarnings {
             slot.negative += u32::from(observation.polarity == Polarity::Negative);
             slot.authority += u32::from(observation.authority);
             slot.sensitive += u32::from(observation.sensitive);
+        }
+        let rules = &self.config.rules;
+        let mut hits = Vec::new();
+        if observation.central_media
+            && let Some(level) = rules.central_media
+        {
+            let level = if observation.polarity == Polarity::Negative {
+                Level::RAISED[(level.index()).min(3)]
+            } else {
+                level
+            };
+            hits.push((
+                level,
+                format!("central media or regulator: {}", observation.document_id),
+            ));
+        }
+        if observation.sensitive
+            && observation.verified_followers >= rules.sensitive_verified_followers
+            && let Some(level) = rules.sensitive_verified
+        {
+            hits.push((
+                level,
+                format!(
+                    "sensitive words from a verified account with {} followers: {}",
+                    observation.verified_followers, observation.document_id
+                ),
+            ));
+        }
+        for (level, reason) in hits {
+            // effective from the next minute, like everything observed
+            self.rule_hits
+                .push((minute + 1, minute + 1 + rules.hold_minutes, level, reason));
         }
         self.recent.push_back(Recent {
             minute,
@@ -431,6 +505,7 @@ impl TopicWarnings {
             channels,
             top_mentions: top.iter().take(5).map(|(_, id)| id.to_string()).collect(),
             top_sites: site_counts,
+            rules: Vec::new(),
         };
         ((f64::from(score) * 100.0).round() / 100.0, evidence)
     }
@@ -461,6 +536,11 @@ impl TopicWarnings {
                 target = level;
             }
         }
+        // rules hold a floor whatever the score
+        let (floor, reasons) = self.rule_floor(now_minute, evidence.volume_last_hour);
+        let mut evidence = evidence;
+        evidence.rules = reasons;
+        target = target.max(floor);
         let previous = self.level;
         if target > self.level {
             self.enter(target, now_minute);
@@ -482,8 +562,11 @@ impl TopicWarnings {
                             landing = level;
                         }
                     }
-                    self.left[self.level.index()] = Some(now_minute);
-                    self.enter(landing, now_minute);
+                    let landing = landing.max(floor);
+                    if landing < self.level {
+                        self.left[self.level.index()] = Some(now_minute);
+                        self.enter(landing, now_minute);
+                    }
                 }
             } else {
                 self.below_since = None;
@@ -499,6 +582,28 @@ impl TopicWarnings {
             score,
             evidence,
         })
+    }
+
+    /// The level rules hold at `now`, with their reasons.
+    fn rule_floor(&mut self, now: i64, volume_last_hour: u32) -> (Level, Vec<String>) {
+        self.rule_hits.retain(|(_, until, _, _)| *until > now);
+        let mut floor = Level::None;
+        let mut reasons = Vec::new();
+        for (from, _, level, reason) in &self.rule_hits {
+            if *from <= now {
+                floor = floor.max(*level);
+                reasons.push(reason.clone());
+            }
+        }
+        for (threshold, level) in &self.config.rules.volume {
+            if volume_last_hour >= *threshold {
+                floor = floor.max(*level);
+                reasons.push(format!(
+                    "{volume_last_hour} mentions in the last hour (rule: {threshold})"
+                ));
+            }
+        }
+        (floor, reasons)
     }
 
     fn enter(&mut self, level: Level, minute: i64) {
@@ -540,6 +645,8 @@ mod tests {
             polarity,
             authority: false,
             sensitive,
+            central_media: false,
+            verified_followers: 0,
             engagement: 1,
         }
     }
@@ -624,5 +731,46 @@ mod tests {
             "fell at {first_fall} during the surge"
         );
         assert_eq!(levels.last().unwrap().1, Level::None, "{levels:?}");
+    }
+
+    #[test]
+    fn rules_raise_levels_on_single_mentions_and_plain_volume() {
+        let config = WarningConfig {
+            rules: WarningRules {
+                volume: vec![(50, Level::Orange)],
+                ..WarningRules::default()
+            },
+            ..WarningConfig::default()
+        };
+        let mut engine = TopicWarnings::new(TopicId::new("t"), config);
+        let mut central = mention(100, Polarity::Neutral, Channel::News, false);
+        central.central_media = true;
+        engine.observe(&central);
+        let change = engine.evaluate(Timestamp(101 * 60)).expect("raised");
+        assert_eq!(change.level, Level::Blue);
+        assert!(change.evidence.rules[0].starts_with("central media or regulator"));
+        let mut verified = mention(110, Polarity::Negative, Channel::Weibo, true);
+        verified.verified_followers = 300_000;
+        engine.observe(&verified);
+        let change = engine.evaluate(Timestamp(111 * 60)).expect("raised");
+        assert_eq!(change.level, Level::Yellow);
+        for second in 0..60 {
+            engine.observe(&mention(
+                120 + second / 60,
+                Polarity::Positive,
+                Channel::Weibo,
+                false,
+            ));
+        }
+        let change = engine.evaluate(Timestamp(121 * 60)).expect("raised");
+        assert_eq!(change.level, Level::Orange);
+        // the rules lapse: two hours later everything has fallen
+        let mut last = Level::Orange;
+        for minute in 122..400 {
+            if let Some(change) = engine.evaluate(Timestamp(minute * 60)) {
+                last = change.level;
+            }
+        }
+        assert_eq!(last, Level::None);
     }
 }

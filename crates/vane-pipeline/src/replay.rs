@@ -80,6 +80,12 @@ pub async fn replay_warnings(
                 polarity: mention.sentiment,
                 authority: classifier.authority(document),
                 sensitive: !classifier.sensitivity(document).is_empty(),
+                central_media: classifier.central_media(document),
+                verified_followers: if document.verified {
+                    document.followers
+                } else {
+                    0
+                },
                 engagement: document.likes + document.comments + document.shares,
             };
             (mention.topic, observation)
