@@ -72,7 +72,8 @@ impl Level {
 }
 
 /// Weights of the components; they are shown with every warning.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct WarningWeights {
     pub velocity: f32,
     pub negative: f32,
@@ -93,8 +94,9 @@ impl Default for WarningWeights {
     }
 }
 
-/// How scores become levels.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// How scores become levels (the `[warnings]` section of the configuration).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct WarningConfig {
     pub weights: WarningWeights,
     /// Scores at which blue, yellow, orange and red begin.
@@ -116,7 +118,8 @@ pub struct WarningConfig {
 
 /// Rules beyond the score: single mentions or plain volumes that a PR team
 /// wants to hear about at once.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct WarningRules {
     /// Any mention by central or state media or a regulator raises at
     /// least this level (a negative one at least the next).

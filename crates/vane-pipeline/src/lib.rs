@@ -12,10 +12,12 @@
 //! acknowledgement (a file the user can import again), committing them
 //! straight to the store.
 
+mod alerts;
 mod replay;
 mod scheduler;
 mod stages;
 
+pub use alerts::Alerts;
 pub use replay::{replay_warnings, run_engine};
 pub use scheduler::{FetchPolicy, poll_due_sources, run_sources};
 pub use stages::{Analyser, PipelineConfig, Processed, Received, payload_excerpt};
@@ -110,6 +112,8 @@ pub struct Pipeline {
     events: broadcast::Sender<MentionEvent>,
     wake: Notify,
     pub metrics: Metrics,
+    /// The live warning engines and notification routes.
+    pub alerts: Alerts,
 }
 
 fn lock(analyser: &Mutex<Analyser>) -> std::sync::MutexGuard<'_, Analyser> {
@@ -129,6 +133,7 @@ impl Pipeline {
         now: Timestamp,
     ) -> Result<Arc<Pipeline>, PipelineError> {
         let since = Timestamp(now.0 - config.story_window_seconds);
+        let alerts = Alerts::new(config.warnings.clone(), config.routes.clone());
         let mut analyser = Analyser::new(config);
         for topic in store.topics().await? {
             if !topic.enabled {
@@ -147,6 +152,27 @@ impl Pipeline {
         for (topic, story) in store.recent_topic_stories(since).await? {
             analyser.restore_topic_story(topic, story);
         }
+        // the warning engines: two weeks of mentions, oldest first
+        let filter = vane_store::Filter {
+            from: Some(Timestamp(now.0 - 14 * 86_400)),
+            ..vane_store::Filter::default()
+        };
+        let mut mentions = Vec::new();
+        let mut cursor = None;
+        loop {
+            let page = store.mentions(&filter, cursor, 1_000).await?;
+            mentions.extend(page.items);
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        for mention in mentions.iter().rev() {
+            alerts.observe_stored(&mention.topic, &mention.document, mention.sentiment);
+        }
+        for (topic, until) in store.mutes().await? {
+            alerts.mute(&topic, Some(until));
+        }
         let (events, _) = broadcast::channel(4_096);
         Ok(Arc::new(Pipeline {
             store,
@@ -154,6 +180,7 @@ impl Pipeline {
             events,
             wake: Notify::new(),
             metrics: Metrics::default(),
+            alerts,
         }))
     }
 
@@ -214,6 +241,41 @@ impl Pipeline {
                 analyser.remove_topic(&id);
             }
         }
+        Ok(())
+    }
+
+    /// Evaluates every topic's warning level at `now`: level changes are
+    /// stored and notified.
+    pub async fn evaluate_warnings(
+        &self,
+        now: Timestamp,
+    ) -> Result<Vec<vane_detect::LevelChange>, PipelineError> {
+        let names = self
+            .store
+            .topics()
+            .await?
+            .into_iter()
+            .map(|topic| {
+                let name = if topic.name.is_empty() {
+                    topic.id.as_str().to_string()
+                } else {
+                    topic.name
+                };
+                (topic.id, name)
+            })
+            .collect();
+        self.alerts.evaluate(self.store.as_ref(), &names, now).await
+    }
+
+    /// Mutes a topic's notifications until `until` (red still goes out);
+    /// `None` unmutes.
+    pub async fn mute_topic(
+        &self,
+        topic: &TopicId,
+        until: Option<Timestamp>,
+    ) -> Result<(), PipelineError> {
+        self.store.set_mute(topic, until).await?;
+        self.alerts.mute(topic, until);
         Ok(())
     }
 
@@ -414,6 +476,7 @@ impl Pipeline {
             }
             new += 1;
             mentions += document.mentions.len() as u64;
+            self.alerts.observe_new(document);
             if !listening {
                 continue;
             }

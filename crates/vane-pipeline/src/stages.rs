@@ -7,11 +7,11 @@
 use std::collections::HashMap;
 
 use rustc_hash::FxHashSet;
-use vane_detect::{StoryConfig, StoryIndex, StoryKey};
+use vane_detect::{Classifier, StoryConfig, StoryIndex, StoryKey};
 use vane_model::{Channel, Document, Polarity, SourceId, TextField, Timestamp, TopicId};
 use vane_query::{MatchScratch, Percolator, PreparedDocument, Query, index_tokens};
 use vane_sentiment::{Label, Language};
-use vane_store::{MentionHit, NewDeadLetter, NewDocument, NewMention, StoredDocument};
+use vane_store::{MentionHit, NewDeadLetter, NewDocument, NewMention, Signals, StoredDocument};
 
 /// How the stages behave.
 #[derive(Debug, Clone)]
@@ -25,6 +25,10 @@ pub struct PipelineConfig {
     /// Estimated audience of a news outlet by site, for reach; social
     /// posts use the author's followers.
     pub outlet_audience: HashMap<String, u64>,
+    /// The warning engine's weights, thresholds and rules.
+    pub warnings: vane_detect::WarningConfig,
+    /// Where warnings are sent.
+    pub routes: Vec<vane_notify::Route>,
 }
 
 impl Default for PipelineConfig {
@@ -34,6 +38,8 @@ impl Default for PipelineConfig {
             max_document_bytes: 1 << 20,
             batch_size: 1_000,
             outlet_audience: HashMap::new(),
+            warnings: vane_detect::WarningConfig::default(),
+            routes: Vec::new(),
         }
     }
 }
@@ -62,6 +68,8 @@ pub struct Analyser {
     /// Each active topic's query as written, to tell changed topics.
     query_texts: std::collections::HashMap<TopicId, String>,
     scratch: MatchScratch,
+    /// Authority and sensitivity of documents, for warnings.
+    classifier: Classifier,
     /// Working memory of the other threads, kept between batches.
     thread_scratches: Vec<MatchScratch>,
     stories: StoryIndex,
@@ -95,6 +103,7 @@ impl Analyser {
             query_texts: std::collections::HashMap::new(),
             scratch: MatchScratch::default(),
             thread_scratches: Vec::new(),
+            classifier: Classifier::default(),
             stories,
             story_ids: Vec::new(),
             topic_stories: FxHashSet::default(),
@@ -156,6 +165,7 @@ impl Analyser {
         let chunk = items.len().div_ceil(threads).max(32);
         let config = &self.config;
         let percolator = &self.percolator;
+        let classifier = &self.classifier;
         let main_scratch = &mut self.scratch;
         let mut items = items;
         let mut parts: Vec<Vec<Received>> = Vec::new();
@@ -177,14 +187,14 @@ impl Analyser {
                 .map(|(part, scratch)| {
                     scope.spawn(move || {
                         part.into_iter()
-                            .map(|item| analyse(item, config, percolator, scratch))
+                            .map(|item| analyse(item, config, percolator, scratch, classifier))
                             .collect::<Vec<_>>()
                     })
                 })
                 .collect();
             let mut all: Vec<Result<Analysed, NewDeadLetter>> = first
                 .into_iter()
-                .map(|item| analyse(item, config, percolator, main_scratch))
+                .map(|item| analyse(item, config, percolator, main_scratch, classifier))
                 .collect();
             for handle in handles {
                 match handle.join() {
@@ -249,6 +259,7 @@ fn analyse(
     config: &PipelineConfig,
     percolator: &Percolator,
     scratch: &mut MatchScratch,
+    classifier: &Classifier,
 ) -> Result<Analysed, NewDeadLetter> {
     let Received {
         source_id,
@@ -327,6 +338,20 @@ fn analyse(
         })
         .collect();
     let reach = reach(&document, config);
+    let signals = Signals {
+        authority: classifier.authority(&document),
+        central_media: classifier.central_media(&document),
+        sensitivity: classifier
+            .sensitivity(&document)
+            .iter()
+            .map(|class| {
+                serde_json::to_value(class)
+                    .ok()
+                    .and_then(|value| value.as_str().map(String::from))
+                    .unwrap_or_default()
+            })
+            .collect(),
+    };
     Ok(Analysed {
         new: NewDocument {
             source_id,
@@ -338,6 +363,7 @@ fn analyse(
             story_id: String::new(),
             parent_id: None,
             reach,
+            signals,
             index_tokens: tokens,
             mentions,
             document,

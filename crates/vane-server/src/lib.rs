@@ -74,6 +74,16 @@ pub fn router(state: AppState) -> Router {
             post(ingest::ingest).layer(DefaultBodyLimit::max(MAX_PUSH_BYTES)),
         )
         .route("/api/v1/stream", get(stream::stream))
+        .route("/api/v1/warnings", get(warnings::list))
+        .route("/api/v1/warnings/current", get(warnings::current))
+        .route(
+            "/api/v1/warnings/{seq}/acknowledge",
+            post(warnings::acknowledge),
+        )
+        .route(
+            "/api/v1/topics/{id}/mute",
+            axum::routing::put(warnings::mute).delete(warnings::unmute),
+        )
         .fallback(health::not_found)
         .with_state(state)
 }

@@ -17,6 +17,7 @@ use crate::routes::*;
         sources::list, sources::create, sources::show, sources::replace, sources::remove,
         mentions::list, documents::list, documents::show, search::search,
         stories::list, stories::show, dead_letters::list, ingest::ingest, stream::stream,
+        warnings::list, warnings::current, warnings::acknowledge, warnings::mute, warnings::unmute,
     ),
     components(schemas(crate::error::ErrorBody, crate::error::ErrorDetail)),
     modifiers(&Security)

@@ -483,3 +483,59 @@ pub(crate) struct StreamParams {
     /// Only mentions of this topic.
     pub(crate) topic: Option<String>,
 }
+
+/// A stored level change with its evidence.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct WarningView {
+    pub(crate) seq: i64,
+    pub(crate) topic: String,
+    /// none, blue, yellow, orange or red.
+    pub(crate) level: String,
+    pub(crate) previous: String,
+    pub(crate) at: String,
+    pub(crate) score: f64,
+    /// Components, weights, volumes, negative share, top mentions and sites, rules.
+    #[schema(value_type = Object)]
+    pub(crate) evidence: serde_json::Value,
+    pub(crate) acknowledged_at: Option<String>,
+    pub(crate) acknowledged_by: Option<String>,
+}
+
+impl WarningView {
+    pub(crate) fn of(warning: vane_store::StoredWarning) -> WarningView {
+        WarningView {
+            seq: warning.seq,
+            topic: warning.topic.as_str().to_string(),
+            level: warning.level,
+            previous: warning.previous,
+            at: warning.at.to_string(),
+            score: warning.score,
+            evidence: warning.evidence,
+            acknowledged_at: warning.acknowledged_at.map(|at| at.to_string()),
+            acknowledged_by: warning.acknowledged_by,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct WarningPage {
+    pub(crate) items: Vec<WarningView>,
+    pub(crate) next: Option<String>,
+}
+
+/// A topic's level now.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct CurrentLevel {
+    pub(crate) topic: String,
+    pub(crate) level: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct WarningParams {
+    /// Only this topic's warnings.
+    pub(crate) topic: Option<String>,
+    pub(crate) cursor: Option<String>,
+    /// 1–500 (default 50).
+    pub(crate) limit: Option<String>,
+}

@@ -126,6 +126,23 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn set_source_state(&self, id: &SourceId, state: &SourceState) -> Result<()>;
     async fn delete_source(&self, id: &SourceId) -> Result<bool>;
 
+    // --- warnings ---
+
+    /// Stores a level change; its sequence number.
+    async fn add_warning(&self, warning: &NewWarning) -> Result<i64>;
+    /// Level changes, newest first; of one topic when given.
+    async fn warnings(
+        &self,
+        topic: Option<&TopicId>,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Result<Page<StoredWarning, i64>>;
+    /// Marks a warning acknowledged; false when there is no such warning.
+    async fn acknowledge_warning(&self, seq: i64, by: &str, at: Timestamp) -> Result<bool>;
+    /// Mutes a topic's notifications until `until`; `None` unmutes.
+    async fn set_mute(&self, topic: &TopicId, until: Option<Timestamp>) -> Result<()>;
+    async fn mutes(&self) -> Result<Vec<(TopicId, Timestamp)>>;
+
     // --- dead letters ---
 
     /// Newest first.

@@ -30,6 +30,8 @@ static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite
 
 /// Statements bind at most this many values (SQLite's limit is 32,766).
 const MAX_BINDS: usize = 30_000;
+/// Values bound per rollup row.
+const ROLLUP_COLUMNS: usize = 11;
 
 /// The SQLite implementation of [`Store`].
 #[derive(Debug, Clone)]
@@ -90,7 +92,7 @@ fn channel(text: Option<String>) -> Result<Option<Channel>> {
 const DOCUMENT_COLUMNS: &str = "d.seq, d.id, d.source_id, d.title, d.body, d.url, d.site, \
     d.author, d.lang, d.country, d.region, d.channel, d.verified, d.repost, d.followers, d.likes, \
     d.comments, d.shares, d.views, d.published_at, d.received_at, d.sentiment, d.sentiment_score, \
-    d.emotion, d.story_id, d.parent_id, d.reach";
+    d.emotion, d.story_id, d.parent_id, d.reach, d.authority, d.central_media, d.sensitivity";
 
 fn stored_document(row: &SqliteRow) -> Result<StoredDocument> {
     let published_at = Timestamp(row.try_get("published_at")?);
@@ -128,6 +130,16 @@ fn stored_document(row: &SqliteRow) -> Result<StoredDocument> {
         story_id: row.try_get("story_id")?,
         parent_id: row.try_get("parent_id")?,
         reach: number("reach")?,
+        signals: Signals {
+            authority: row.try_get("authority")?,
+            central_media: row.try_get("central_media")?,
+            sensitivity: row
+                .try_get::<String, _>("sensitivity")?
+                .split(',')
+                .filter(|class| !class.is_empty())
+                .map(String::from)
+                .collect(),
+        },
     })
 }
 
@@ -250,6 +262,7 @@ struct RollupSums {
     engagement: i64,
     views: i64,
     reach: i64,
+    authority: i64,
 }
 
 fn clamp(number: u64) -> i64 {
@@ -355,13 +368,13 @@ impl Store for SqliteStore {
             }
         }
         // multi-row statements: one round trip per few hundred rows
-        const DOCUMENT_COLUMNS_COUNT: usize = 27;
+        const DOCUMENT_COLUMNS_COUNT: usize = 30;
         for chunk in fresh.chunks(MAX_BINDS / DOCUMENT_COLUMNS_COUNT) {
             let mut query = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO documents (seq, id, source_id, title, body, url, site, author, lang, \
                  country, region, channel, verified, repost, followers, likes, comments, shares, \
                  views, published_at, received_at, sentiment, sentiment_score, emotion, story_id, \
-                 parent_id, reach) ",
+                 parent_id, reach, authority, central_media, sensitivity) ",
             );
             query.push_values(chunk, |mut row, (seq, new)| {
                 let document = &new.document;
@@ -391,7 +404,10 @@ impl Store for SqliteStore {
                     .push_bind(new.emotion.as_deref())
                     .push_bind(new.story_id.as_str())
                     .push_bind(new.parent_id.as_deref())
-                    .push_bind(clamp(new.reach));
+                    .push_bind(clamp(new.reach))
+                    .push_bind(new.signals.authority)
+                    .push_bind(new.signals.central_media)
+                    .push_bind(new.signals.sensitivity.join(","));
             });
             query
                 .build()
@@ -437,6 +453,7 @@ impl Store for SqliteStore {
                     sums.engagement = sums.engagement.saturating_add(engagement);
                     sums.views = sums.views.saturating_add(clamp(document.views));
                     sums.reach = sums.reach.saturating_add(clamp(new.reach));
+                    sums.authority += i64::from(new.signals.authority);
                 }
             }
         }
@@ -479,10 +496,10 @@ impl Store for SqliteStore {
                 .await?;
         }
         let rollups: Vec<(RollupKey, RollupSums)> = rollups.into_iter().collect();
-        for chunk in rollups.chunks(MAX_BINDS / 10) {
+        for chunk in rollups.chunks(MAX_BINDS / ROLLUP_COLUMNS) {
             let mut query = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO rollups (topic_id, bucket_seconds, bucket_start, channel, sentiment, \
-                 mentions, stories, engagement, views, reach) ",
+                 mentions, stories, engagement, views, reach, authority) ",
             );
             query.push_values(chunk, |mut row, (key, sums)| {
                 row.push_bind(key.0.clone())
@@ -494,14 +511,16 @@ impl Store for SqliteStore {
                     .push_bind(sums.stories)
                     .push_bind(sums.engagement)
                     .push_bind(sums.views)
-                    .push_bind(sums.reach);
+                    .push_bind(sums.reach)
+                    .push_bind(sums.authority);
             });
             query.push(
                 " ON CONFLICT (topic_id, bucket_seconds, bucket_start, channel, sentiment) \
                  DO UPDATE SET mentions = mentions + excluded.mentions, \
                  stories = stories + excluded.stories, \
                  engagement = engagement + excluded.engagement, \
-                 views = views + excluded.views, reach = reach + excluded.reach",
+                 views = views + excluded.views, reach = reach + excluded.reach, \
+                 authority = authority + excluded.authority",
             );
             query
                 .build()
@@ -774,7 +793,8 @@ impl Store for SqliteStore {
              sum(CASE sentiment WHEN 'positive' THEN mentions ELSE 0 END) AS positive, \
              sum(CASE sentiment WHEN 'neutral' THEN mentions ELSE 0 END) AS neutral, \
              sum(CASE sentiment WHEN 'negative' THEN mentions ELSE 0 END) AS negative, \
-             sum(engagement) AS engagement, sum(views) AS views, sum(reach) AS reach \
+             sum(engagement) AS engagement, sum(views) AS views, sum(reach) AS reach, \
+             sum(authority) AS authority \
              FROM rollups WHERE topic_id = ",
         );
         query
@@ -808,6 +828,7 @@ impl Store for SqliteStore {
                     engagement: number("engagement")?,
                     views: number("views")?,
                     reach: number("reach")?,
+                    authority: number("authority")?,
                 })
             })
             .collect()
@@ -932,6 +953,123 @@ impl Store for SqliteStore {
             .execute(&self.writer)
             .await?;
         Ok(result.rows_affected() > 0)
+    }
+
+    async fn add_warning(&self, warning: &NewWarning) -> Result<i64> {
+        let result = sqlx::query(
+            "INSERT INTO warnings (topic_id, level, previous, at, score, evidence) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(warning.topic.as_str())
+        .bind(&warning.level)
+        .bind(&warning.previous)
+        .bind(warning.at.0)
+        .bind(warning.score)
+        .bind(warning.evidence.to_string())
+        .execute(&self.writer)
+        .await?;
+        Ok(result.last_insert_rowid())
+    }
+
+    async fn warnings(
+        &self,
+        topic: Option<&TopicId>,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Result<Page<StoredWarning, i64>> {
+        let mut query = QueryBuilder::<Sqlite>::new(
+            "SELECT seq, topic_id, level, previous, at, score, evidence, acknowledged_at, \
+             acknowledged_by FROM warnings WHERE seq < ",
+        );
+        query.push_bind(after.unwrap_or(i64::MAX));
+        if let Some(topic) = topic {
+            query
+                .push(" AND topic_id = ")
+                .push_bind(topic.as_str().to_string());
+        }
+        query
+            .push(" ORDER BY seq DESC LIMIT ")
+            .push_bind(limit as i64 + 1);
+        let rows = query
+            .build()
+            .persistent(false)
+            .fetch_all(&self.readers)
+            .await?;
+        let mut items: Vec<StoredWarning> = rows
+            .iter()
+            .map(|row| {
+                Ok(StoredWarning {
+                    seq: row.try_get("seq")?,
+                    topic: TopicId::new(row.try_get::<String, _>("topic_id")?),
+                    level: row.try_get("level")?,
+                    previous: row.try_get("previous")?,
+                    at: Timestamp(row.try_get("at")?),
+                    score: row.try_get("score")?,
+                    evidence: parse_json(
+                        &row.try_get::<String, _>("evidence")?,
+                        "warning evidence",
+                    )?,
+                    acknowledged_at: row
+                        .try_get::<Option<i64>, _>("acknowledged_at")?
+                        .map(Timestamp),
+                    acknowledged_by: row.try_get("acknowledged_by")?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        let next = if items.len() > limit {
+            items.truncate(limit);
+            items.last().map(|warning| warning.seq)
+        } else {
+            None
+        };
+        Ok(Page { items, next })
+    }
+
+    async fn acknowledge_warning(&self, seq: i64, by: &str, at: Timestamp) -> Result<bool> {
+        let result = sqlx::query(
+            "UPDATE warnings SET acknowledged_at = ?, acknowledged_by = ? WHERE seq = ?",
+        )
+        .bind(at.0)
+        .bind(by)
+        .bind(seq)
+        .execute(&self.writer)
+        .await?;
+        Ok(result.rows_affected() > 0)
+    }
+
+    async fn set_mute(&self, topic: &TopicId, until: Option<Timestamp>) -> Result<()> {
+        match until {
+            Some(until) => {
+                sqlx::query(
+                    "INSERT INTO topic_mutes (topic_id, until) VALUES (?, ?) \
+                     ON CONFLICT (topic_id) DO UPDATE SET until = excluded.until",
+                )
+                .bind(topic.as_str())
+                .bind(until.0)
+                .execute(&self.writer)
+                .await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM topic_mutes WHERE topic_id = ?")
+                    .bind(topic.as_str())
+                    .execute(&self.writer)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn mutes(&self) -> Result<Vec<(TopicId, Timestamp)>> {
+        let rows = sqlx::query("SELECT topic_id, until FROM topic_mutes ORDER BY topic_id")
+            .fetch_all(&self.readers)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    TopicId::new(row.try_get::<String, _>("topic_id")?),
+                    Timestamp(row.try_get("until")?),
+                ))
+            })
+            .collect()
     }
 
     async fn dead_letters(

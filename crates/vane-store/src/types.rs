@@ -105,6 +105,8 @@ pub struct NewDocument {
     pub parent_id: Option<String>,
     /// Estimated audience.
     pub reach: u64,
+    /// Who said it and what about (`vane_detect::Classifier`).
+    pub signals: Signals,
     /// Title and body tokens for the full-text index (`vane_query::index_tokens`).
     pub index_tokens: String,
     pub mentions: Vec<NewMention>,
@@ -148,6 +150,43 @@ pub struct StoredDocument {
     pub story_id: String,
     pub parent_id: Option<String>,
     pub reach: u64,
+    pub signals: Signals,
+}
+
+/// What makes a mention weigh in a warning.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signals {
+    /// Central or state media, a regulator, or a large verified account.
+    pub authority: bool,
+    /// Central or state media or a regulator.
+    pub central_media: bool,
+    /// Sensitivity classes touched (`safety`, `recall`, …).
+    pub sensitivity: Vec<String>,
+}
+
+/// A level change to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewWarning {
+    pub topic: TopicId,
+    pub level: String,
+    pub previous: String,
+    pub at: Timestamp,
+    pub score: f64,
+    pub evidence: serde_json::Value,
+}
+
+/// A stored level change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredWarning {
+    pub seq: i64,
+    pub topic: TopicId,
+    pub level: String,
+    pub previous: String,
+    pub at: Timestamp,
+    pub score: f64,
+    pub evidence: serde_json::Value,
+    pub acknowledged_at: Option<Timestamp>,
+    pub acknowledged_by: Option<String>,
 }
 
 /// A stored mention with its document.
@@ -286,6 +325,8 @@ pub struct SeriesPoint {
     pub engagement: u64,
     pub views: u64,
     pub reach: u64,
+    /// Mentions by central media, regulators or large verified accounts.
+    pub authority: u64,
 }
 
 /// Sizes of the store, for metrics.

@@ -149,6 +149,7 @@ async fn build(store: &dyn Store, wanted: usize, data: &std::path::Path) -> Resu
                     story_id: document.id.as_str().to_string(),
                     parent_id: None,
                     reach: 0,
+                    signals: Default::default(),
                     index_tokens: tokens,
                     mentions: Vec::new(),
                     document,

@@ -30,6 +30,18 @@ pub(crate) struct Config {
     /// Estimated audience of news outlets by site, for reach:
     /// `[outlets]` then `"people.com.cn" = 5000000`.
     pub(crate) outlets: HashMap<String, u64>,
+    /// The warning engine (`vane_detect::WarningConfig`): `[warnings]` with
+    /// `thresholds = [20, 35, 55, 75]`, `hysteresis`, `hold_minutes`,
+    /// `minimum_minutes`, `cooldown_minutes`, `[warnings.weights]` and
+    /// `[warnings.rules]` (`central_media = "blue"`, `sensitive_verified`,
+    /// `sensitive_verified_followers`, `volume = [[200, "orange"]]`).
+    pub(crate) warnings: vane_detect::WarningConfig,
+    /// Where warnings go: `[[routes]]` with `name`, `min_level`, `topics`,
+    /// `throttle_minutes`, `quiet_hours = { start_hour = 23, end_hour = 7,
+    /// utc_offset_minutes = 480 }` and `targets = [{ type = "webhook", url =
+    /// "…", format = "wecom" }, { type = "email", server = "host:25", from =
+    /// "…", to = ["…"] }]` (formats: generic, wecom, dingtalk, feishu, slack).
+    pub(crate) routes: Vec<vane_notify::Route>,
 }
 
 /// Limits of every fetch a source makes.
@@ -65,6 +77,8 @@ impl Default for Config {
             fetch: FetchSettings::default(),
             pipeline: PipelineSettings::default(),
             outlets: HashMap::new(),
+            warnings: vane_detect::WarningConfig::default(),
+            routes: Vec::new(),
         }
     }
 }
@@ -190,6 +204,8 @@ impl Config {
             max_document_bytes: self.pipeline.max_document_bytes,
             batch_size: self.pipeline.batch_size,
             outlet_audience: self.outlets.clone(),
+            warnings: self.warnings.clone(),
+            routes: self.routes.clone(),
         }
     }
 

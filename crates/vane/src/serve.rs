@@ -78,6 +78,32 @@ pub(crate) fn serve(args: &StoreArgs, listen: Option<String>, demo: bool) -> Res
             config.fetch_policy(),
             wait(stopped.clone()),
         ));
+        let _ = pipeline.alerts.link_base.set(format!("http://{address}"));
+        // the warning engines are evaluated at the start of every minute
+        let warnings_task = {
+            let pipeline = Arc::clone(&pipeline);
+            let stopped = wait(stopped.clone());
+            tokio::spawn(async move {
+                tokio::pin!(stopped);
+                loop {
+                    let now = now();
+                    let next = (now.0 / 60 + 1) * 60;
+                    let sleep = std::time::Duration::from_secs((next - now.0).max(1) as u64);
+                    tokio::select! {
+                        _ = &mut stopped => return,
+                        _ = tokio::time::sleep(sleep) => {}
+                    }
+                    match pipeline.evaluate_warnings(Timestamp(next)).await {
+                        Ok(changes) => {
+                            for change in changes {
+                                tracing::info!(topic = %change.topic, level = change.level.as_str(), score = change.score, "warning level changed");
+                            }
+                        }
+                        Err(error) => tracing::error!("evaluating warnings failed: {error}"),
+                    }
+                }
+            })
+        };
         let demo_task = if demo {
             crate::demo::install(&pipeline).await?;
             Some(tokio::spawn(crate::demo::replay(
@@ -107,6 +133,7 @@ pub(crate) fn serve(args: &StoreArgs, listen: Option<String>, demo: bool) -> Res
             .context("the HTTP server failed")?;
         let _ = worker.await;
         let _ = pollers.await;
+        let _ = warnings_task.await;
         if let Some(task) = demo_task {
             let _ = task.await;
         }

@@ -26,6 +26,15 @@ pub(crate) enum WarningsCommand {
         #[arg(long)]
         evidence: bool,
     },
+    /// Lists stored level changes, newest first, as NDJSON.
+    List {
+        #[arg(long)]
+        topic: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[command(flatten)]
+        store: crate::config::StoreArgs,
+    },
     /// Writes the scenario library (topics.ndjson and one NDJSON file per
     /// scenario) generated from ../shared/data.
     Scenarios {
@@ -43,12 +52,34 @@ pub(crate) fn run(command: WarningsCommand) -> Result<()> {
             docs,
             evidence,
         } => replay(&topics, &docs, evidence),
+        WarningsCommand::List {
+            topic,
+            limit,
+            store,
+        } => list(topic, limit, &store),
         WarningsCommand::Scenarios { data, out } => {
             let written = write_scenarios(&data, &out)?;
             eprintln!("wrote {written} scenarios to {}", out.display());
             Ok(())
         }
     }
+}
+
+fn list(topic: Option<String>, limit: usize, args: &crate::config::StoreArgs) -> Result<()> {
+    let config = crate::config::Config::load(args)?;
+    let url = config.database_url()?;
+    runtime()?.block_on(async {
+        let store = vane_store::open(&url)
+            .await
+            .with_context(|| format!("cannot open the store {url}"))?;
+        let topic = topic.map(TopicId::new);
+        let page = store.warnings(topic.as_ref(), None, limit.max(1)).await?;
+        let mut out = std::io::stdout().lock();
+        for warning in page.items {
+            writeln!(out, "{}", serde_json::to_string(&warning)?)?;
+        }
+        Ok(())
+    })
 }
 
 fn read_lines<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<Vec<T>> {

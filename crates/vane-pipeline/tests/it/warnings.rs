@@ -122,3 +122,104 @@ async fn replay_is_deterministic() {
     let second = replay("crisis").await;
     assert_eq!(first, second);
 }
+
+#[tokio::test]
+async fn live_warnings_are_stored_and_sent_to_their_route() {
+    use std::sync::{Arc, Mutex};
+    let received: Arc<Mutex<Vec<serde_json::Value>>> = Arc::default();
+    let sink = received.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |body: axum::Json<serde_json::Value>| {
+            let sink = sink.clone();
+            async move {
+                sink.lock().unwrap().push(body.0);
+                axum::http::StatusCode::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let (_directory, store) = store().await;
+    let config = vane_pipeline::PipelineConfig {
+        routes: vec![vane_notify::Route {
+            name: "pr".to_string(),
+            min_level: Level::Blue,
+            topics: Vec::new(),
+            targets: vec![vane_notify::Target::Webhook(vane_notify::WebhookTarget {
+                url,
+                format: vane_notify::WebhookFormat::Dingtalk,
+            })],
+            throttle_minutes: 30,
+            quiet_hours: None,
+        }],
+        ..vane_pipeline::PipelineConfig::default()
+    };
+    let pipeline = vane_pipeline::Pipeline::start(store.clone(), config, Timestamp(1_795_000_000))
+        .await
+        .unwrap();
+    pipeline
+        .put_topic(&Topic {
+            id: vane_model::TopicId::new("mi"),
+            name: "小米".to_string(),
+            query: "小米".to_string(),
+            brand: None,
+            competitor: false,
+            enabled: true,
+        })
+        .await
+        .unwrap();
+    let mut article = crate::document("p1", "小米发布新品", "小米今天发布了新品。", 0);
+    article.author = "新华社".to_string();
+    pipeline
+        .ingest(vec![crate::received(article)], Vec::new())
+        .await
+        .unwrap();
+    let stored = store.document("p1").await.unwrap().unwrap();
+    assert!(stored.signals.central_media && stored.signals.authority);
+
+    let changes = pipeline
+        .evaluate_warnings(Timestamp(1_795_000_000 + 120))
+        .await
+        .unwrap();
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].level, Level::Blue);
+    let warnings = store.warnings(None, None, 10).await.unwrap().items;
+    assert_eq!(
+        (warnings[0].level.as_str(), warnings[0].topic.as_str()),
+        ("blue", "mi")
+    );
+    assert!(
+        warnings[0].evidence["rules"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("central media")
+    );
+    for _ in 0..100 {
+        if !received.lock().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let received = received.lock().unwrap().clone();
+    assert_eq!(received.len(), 1, "one notification");
+    assert!(
+        received[0]["markdown"]["title"]
+            .as_str()
+            .unwrap()
+            .contains("蓝色预警")
+    );
+    assert!(
+        store
+            .acknowledge_warning(warnings[0].seq, "duty officer", Timestamp(1_795_000_300))
+            .await
+            .unwrap()
+    );
+    let acknowledged = &store.warnings(None, None, 10).await.unwrap().items[0];
+    assert_eq!(
+        acknowledged.acknowledged_by.as_deref(),
+        Some("duty officer")
+    );
+}

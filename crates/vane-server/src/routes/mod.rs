@@ -12,3 +12,4 @@ pub(crate) mod sources;
 pub(crate) mod stories;
 pub(crate) mod stream;
 pub(crate) mod topics;
+pub(crate) mod warnings;

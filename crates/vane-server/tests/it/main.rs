@@ -415,3 +415,65 @@ async fn sources_are_validated_and_kept_with_their_state() {
     let (_, list) = server.get("/api/v1/sources").await;
     assert_eq!(list.as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn warnings_are_listed_acknowledged_and_topics_muted() {
+    let server = start().await;
+    server
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/topics",
+            json!({"id": "mi", "query": "小米"}),
+        )
+        .await;
+    // a central-media mention raises blue by rule at the next evaluation
+    let article = json!({"id": "w1", "title": "小米发布新品", "body": "小米今天发布了新品。", "author": "人民日报",
+        "published_at": "2026-11-20T01:00:00Z"});
+    server.push(format!("{article}\n"), Some(TOKEN)).await;
+    server.settle().await;
+    let (_, current) = server.get("/api/v1/warnings/current").await;
+    assert_eq!(current, json!([{"topic": "mi", "level": "none"}]));
+    let (_, list) = server.get("/api/v1/warnings").await;
+    assert_eq!(list["items"], json!([]));
+    let (status, body) = server
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/warnings/99/acknowledge",
+            json!({"by": "me"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("warning_not_found"))
+    );
+    let (status, _) = server
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/topics/mi/mute",
+            json!({"minutes": 60}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, body) = server
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/topics/mi/mute",
+            json!({"minutes": 0}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_body"))
+    );
+    let (status, body) = server
+        .send(
+            reqwest::Method::PUT,
+            "/api/v1/topics/nope/mute",
+            json!({"minutes": 5}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("topic_not_found"))
+    );
+}
