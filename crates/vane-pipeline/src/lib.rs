@@ -114,6 +114,7 @@ pub struct Pipeline {
     pub metrics: Metrics,
     /// The live warning engines and notification routes.
     pub alerts: Alerts,
+    warning_events: broadcast::Sender<vane_detect::LevelChange>,
 }
 
 fn lock(analyser: &Mutex<Analyser>) -> std::sync::MutexGuard<'_, Analyser> {
@@ -174,7 +175,9 @@ impl Pipeline {
             alerts.mute(&topic, Some(until));
         }
         let (events, _) = broadcast::channel(4_096);
+        let (warning_events, _) = broadcast::channel(256);
         Ok(Arc::new(Pipeline {
+            warning_events,
             store,
             analyser: Arc::new(Mutex::new(analyser)),
             events,
@@ -191,6 +194,11 @@ impl Pipeline {
     /// The live stream of new mentions.
     pub fn subscribe(&self) -> broadcast::Receiver<MentionEvent> {
         self.events.subscribe()
+    }
+
+    /// The live stream of warning level changes (the in-app notification).
+    pub fn subscribe_warnings(&self) -> broadcast::Receiver<vane_detect::LevelChange> {
+        self.warning_events.subscribe()
     }
 
     /// Validates, stores and activates a topic.
@@ -264,7 +272,15 @@ impl Pipeline {
                 (topic.id, name)
             })
             .collect();
-        self.alerts.evaluate(self.store.as_ref(), &names, now).await
+        let changes = self
+            .alerts
+            .evaluate(self.store.as_ref(), &names, now)
+            .await?;
+        for change in &changes {
+            // nobody listening is fine
+            let _ = self.warning_events.send(change.clone());
+        }
+        Ok(changes)
     }
 
     /// Mutes a topic's notifications until `until` (red still goes out);

@@ -322,6 +322,8 @@ pub(crate) struct SeriesPointView {
     pub(crate) engagement: u64,
     pub(crate) views: u64,
     pub(crate) reach: u64,
+    /// Mentions by central media, regulators or large verified accounts.
+    pub(crate) authority: u64,
 }
 
 impl SeriesPointView {
@@ -336,6 +338,7 @@ impl SeriesPointView {
             engagement: point.engagement,
             views: point.views,
             reach: point.reach,
+            authority: point.authority,
         }
     }
 }

@@ -1,5 +1,6 @@
-//! `/api/v1/stream`: new mentions as server-sent events (`event: mention`,
-//! JSON data), optionally for one topic. A slow client skips what it
+//! `/api/v1/stream`: new mentions (`event: mention`) and warning level
+//! changes (`event: warning`) as server-sent events with JSON data,
+//! optionally for one topic. A slow client skips what it
 //! missed rather than holding the pipeline up.
 
 use std::convert::Infallible;
@@ -15,15 +16,16 @@ use crate::AppState;
 use crate::params::ApiQuery;
 use crate::wire::StreamParams;
 
-/// The live stream of new mentions.
+/// The live stream of new mentions and warning level changes.
 #[utoipa::path(get, path = "/api/v1/stream", tag = "mentions", params(StreamParams),
-    responses((status = 200, description = "Server-sent events: `mention` with a JSON body", content_type = "text/event-stream", body = String)))]
+    responses((status = 200, description = "Server-sent events: `mention` and `warning`, each with a JSON body", content_type = "text/event-stream", body = String)))]
 pub(crate) async fn stream(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<StreamParams>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let topic = query.topic.filter(|topic| !topic.is_empty());
-    let events = BroadcastStream::new(state.pipeline.subscribe()).filter_map(move |event| {
+    let warning_topic = topic.clone();
+    let mentions = BroadcastStream::new(state.pipeline.subscribe()).filter_map(move |event| {
         let event = event.ok()?;
         if topic
             .as_deref()
@@ -34,5 +36,18 @@ pub(crate) async fn stream(
         let data = serde_json::to_string(&event).ok()?;
         Some(Ok(Event::default().event("mention").data(data)))
     });
-    Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    let warnings =
+        BroadcastStream::new(state.pipeline.subscribe_warnings()).filter_map(move |change| {
+            let change = change.ok()?;
+            if warning_topic
+                .as_deref()
+                .is_some_and(|topic| topic != change.topic.as_str())
+            {
+                return None;
+            }
+            let data = serde_json::to_string(&change).ok()?;
+            Some(Ok(Event::default().event("warning").data(data)))
+        });
+    Sse::new(mentions.merge(warnings))
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }

@@ -14,6 +14,7 @@ const TOKEN: &str = "test-token";
 
 struct Server {
     base: String,
+    pipeline: Arc<Pipeline>,
     _directory: tempfile::TempDir,
     client: reqwest::Client,
 }
@@ -37,11 +38,13 @@ async fn start() -> Server {
         started: std::time::Instant::now(),
     };
     tokio::spawn(Arc::clone(&pipeline).run_worker(std::future::pending()));
+    let pipeline_for_tests = Arc::clone(&pipeline);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(vane_server::run(listener, state, std::future::pending()));
     Server {
         base,
+        pipeline: pipeline_for_tests,
         _directory: directory,
         client: reqwest::Client::new(),
     }
@@ -476,4 +479,63 @@ async fn warnings_are_listed_acknowledged_and_topics_muted() {
         (status, body["error"]["code"].as_str()),
         (404, Some("topic_not_found"))
     );
+}
+
+#[tokio::test]
+async fn the_event_stream_announces_warnings_and_the_list_shows_them() {
+    let server = start().await;
+    server
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/topics",
+            json!({"id": "mi", "query": "小米"}),
+        )
+        .await;
+    let mut stream = server
+        .client
+        .get(format!("{}/api/v1/stream", server.base))
+        .send()
+        .await
+        .unwrap();
+    let article = json!({"id": "c1", "title": "小米召回", "body": "小米宣布召回部分产品。", "author": "人民日报",
+        "published_at": "2026-11-20T01:00:00Z"});
+    server.push(format!("{article}\n"), Some(TOKEN)).await;
+    server.settle().await;
+    let changes = server
+        .pipeline
+        .evaluate_warnings(Timestamp::parse("2026-11-20T01:02:00Z").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(changes.len(), 1);
+    serde_json::to_string(&changes[0]).expect("a level change serialises");
+    let mut text = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !text.contains("event: warning") {
+        let chunk = tokio::time::timeout_at(deadline, stream.chunk())
+            .await
+            .unwrap_or_else(|_| panic!("no warning event within 10 s: {text:?}"))
+            .unwrap()
+            .unwrap();
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    let (_, list) = server.get("/api/v1/warnings?topic=mi").await;
+    let first = &list["items"][0];
+    assert_eq!(first["level"], changes[0].level.as_str());
+    assert!(
+        first["evidence"]["rules"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("central media")
+    );
+    let seq = first["seq"].as_i64().unwrap();
+    let response = server
+        .client
+        .post(format!("{}/api/v1/warnings/{seq}/acknowledge", server.base))
+        .json(&json!({"by": "duty officer"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 204);
+    let (_, list) = server.get("/api/v1/warnings").await;
+    assert_eq!(list["items"][0]["acknowledged_by"], "duty officer");
 }
