@@ -70,6 +70,18 @@ pub(crate) fn cursor(value: Option<&str>) -> Result<Option<Cursor>, ApiError> {
         .transpose()
 }
 
+/// A cursor of a list paged by sequence number.
+pub(crate) fn seq_cursor(value: Option<&str>) -> Result<Option<i64>, ApiError> {
+    value
+        .filter(|text| !text.is_empty())
+        .map(|text| {
+            text.parse::<i64>().map_err(|_| {
+                ApiError::bad_request("invalid_cursor", format!("invalid cursor `{text}`"))
+            })
+        })
+        .transpose()
+}
+
 pub(crate) fn channel(value: Option<&str>) -> Result<Option<Channel>, ApiError> {
     value
         .filter(|text| !text.is_empty())

@@ -994,7 +994,7 @@ impl Store for SqliteStore {
             .persistent(false)
             .fetch_all(&self.readers)
             .await?;
-        let mut items: Vec<StoredWarning> = rows
+        let items: Vec<StoredWarning> = rows
             .iter()
             .map(|row| {
                 Ok(StoredWarning {
@@ -1015,13 +1015,7 @@ impl Store for SqliteStore {
                 })
             })
             .collect::<Result<_>>()?;
-        let next = if items.len() > limit {
-            items.truncate(limit);
-            items.last().map(|warning| warning.seq)
-        } else {
-            None
-        };
-        Ok(Page { items, next })
+        Ok(seq_page(items, limit, |warning| warning.seq))
     }
 
     async fn acknowledge_warning(&self, seq: i64, by: &str, at: Timestamp) -> Result<bool> {
@@ -1085,7 +1079,7 @@ impl Store for SqliteStore {
         .bind(limit as i64 + 1)
         .fetch_all(&self.readers)
         .await?;
-        let mut items: Vec<DeadLetter> = rows
+        let items: Vec<DeadLetter> = rows
             .iter()
             .map(|row| {
                 Ok(DeadLetter {
@@ -1100,14 +1094,20 @@ impl Store for SqliteStore {
                 })
             })
             .collect::<Result<_>>()?;
-        let next = if items.len() > limit {
-            items.truncate(limit);
-            items.last().map(|letter| letter.seq)
-        } else {
-            None
-        };
-        Ok(Page { items, next })
+        Ok(seq_page(items, limit, |letter| letter.seq))
     }
+}
+
+/// Trims a newest-first page fetched with one extra row; the next page
+/// starts below the last sequence number kept.
+fn seq_page<T>(mut items: Vec<T>, limit: usize, seq: impl Fn(&T) -> i64) -> Page<T, i64> {
+    let next = if items.len() > limit {
+        items.truncate(limit);
+        items.last().map(seq)
+    } else {
+        None
+    };
+    Page { items, next }
 }
 
 fn cursor_of(document: &StoredDocument) -> Cursor {

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 
 use crate::AppState;
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::error::{ApiResult, ErrorBody};
 use crate::params::{self, ApiQuery};
 use crate::wire::{DeadLetterPage, DeadLetterView, PageParams};
 
@@ -16,12 +16,7 @@ pub(crate) async fn list(
     ApiQuery(query): ApiQuery<PageParams>,
 ) -> ApiResult<Json<DeadLetterPage>> {
     let limit = params::limit(query.limit.as_deref(), 50)?;
-    let after = match query.cursor.as_deref().filter(|text| !text.is_empty()) {
-        None => None,
-        Some(text) => Some(text.parse::<i64>().map_err(|_| {
-            ApiError::bad_request("invalid_cursor", format!("invalid cursor `{text}`"))
-        })?),
-    };
+    let after = params::seq_cursor(query.cursor.as_deref())?;
     let page = state.store.dead_letters(after, limit).await?;
     Ok(Json(DeadLetterPage {
         items: page.items.into_iter().map(DeadLetterView::of).collect(),

@@ -22,12 +22,7 @@ pub(crate) async fn list(
     ApiQuery(query): ApiQuery<WarningParams>,
 ) -> ApiResult<Json<WarningPage>> {
     let limit = params::limit(query.limit.as_deref(), 50)?;
-    let after = match query.cursor.as_deref().filter(|text| !text.is_empty()) {
-        None => None,
-        Some(text) => Some(text.parse::<i64>().map_err(|_| {
-            ApiError::bad_request("invalid_cursor", format!("invalid cursor `{text}`"))
-        })?),
-    };
+    let after = params::seq_cursor(query.cursor.as_deref())?;
     let topic = query
         .topic
         .filter(|topic| !topic.is_empty())
