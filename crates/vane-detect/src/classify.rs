@@ -3,12 +3,14 @@
 //! the defaults are the ones a Chinese consumer-brand PR team starts from.
 
 use aho_corasick::AhoCorasick;
-use serde::Serialize;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
 use vane_model::Document;
 use vane_text::NormalizedText;
 
 /// The sensitivity classes of DESIGN §6.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sensitivity {
     Safety,
@@ -178,49 +180,83 @@ pub struct Classifier {
     pub verified_followers: u64,
 }
 
+/// Additions to the built-in lists (the `[signals]` section of the
+/// configuration).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SignalSettings {
+    /// Authors that count as central media or regulators, besides
+    /// [`AUTHORITY_AUTHORS`].
+    pub authority_authors: Vec<String>,
+    /// Sites (and their sub-domains) that do, besides [`AUTHORITY_SITES`].
+    pub authority_sites: Vec<String>,
+    /// Verified accounts with at least this many followers count as
+    /// authority (default 1,000,000).
+    pub verified_followers: Option<u64>,
+    /// More sensitivity keywords per class: `safety = ["…"]`.
+    pub keywords: BTreeMap<Sensitivity, Vec<String>>,
+}
+
 impl Default for Classifier {
     fn default() -> Self {
-        Classifier::new(
-            SENSITIVITY_KEYWORDS,
-            AUTHORITY_AUTHORS,
-            AUTHORITY_SITES,
-            1_000_000,
-        )
+        Classifier::with(&SignalSettings::default())
     }
 }
 
 impl Classifier {
-    pub fn new(
-        keywords: &[(Sensitivity, &[&str])],
-        authors: &[&str],
-        sites: &[&str],
-        verified_followers: u64,
-    ) -> Classifier {
+    /// The built-in lists with `settings` added.
+    pub fn with(settings: &SignalSettings) -> Classifier {
         let mut patterns = Vec::new();
         let mut classes = Vec::new();
-        for (class, words) in keywords {
-            for word in *words {
-                patterns.push(NormalizedText::new(word).folded);
-                classes.push(*class);
+        let extra = settings
+            .keywords
+            .iter()
+            .flat_map(|(class, words)| words.iter().map(move |word| (*class, word.as_str())));
+        let built_in = SENSITIVITY_KEYWORDS
+            .iter()
+            .flat_map(|(class, words)| words.iter().map(move |word| (*class, *word)));
+        for (class, word) in built_in.chain(extra) {
+            let folded = NormalizedText::new(word).folded;
+            if !folded.trim().is_empty() {
+                patterns.push(folded);
+                classes.push(class);
             }
         }
+        let authors = AUTHORITY_AUTHORS
+            .iter()
+            .copied()
+            .chain(settings.authority_authors.iter().map(String::as_str))
+            .map(|author| NormalizedText::new(author.trim_start_matches('@')).folded)
+            .collect();
+        let sites = AUTHORITY_SITES
+            .iter()
+            .copied()
+            .chain(settings.authority_sites.iter().map(String::as_str))
+            .map(|site| site.trim().to_lowercase())
+            .collect();
         Classifier {
             keywords: AhoCorasick::new(&patterns).expect("keyword patterns build"),
             classes,
-            authors: authors
-                .iter()
-                .map(|author| NormalizedText::new(author).folded)
-                .collect(),
-            sites: sites.iter().map(|site| site.to_lowercase()).collect(),
-            verified_followers,
+            authors,
+            sites,
+            verified_followers: settings.verified_followers.unwrap_or(1_000_000),
         }
     }
 
     /// The sensitivity classes a document's title and body touch.
     pub fn sensitivity(&self, document: &Document) -> Vec<Sensitivity> {
-        let text = NormalizedText::new(&format!("{}\n{}", document.title, document.body)).folded;
+        let title = NormalizedText::new(&document.title);
+        let body = NormalizedText::new(&document.body);
+        self.sensitivity_of(&[&title, &body])
+    }
+
+    /// The same for fields normalised already (the pipeline's).
+    pub fn sensitivity_of(&self, fields: &[&NormalizedText]) -> Vec<Sensitivity> {
         let mut found: Vec<Sensitivity> = Vec::new();
-        for hit in self.keywords.find_overlapping_iter(&text) {
+        for hit in fields
+            .iter()
+            .flat_map(|field| self.keywords.find_overlapping_iter(field.folded.as_str()))
+        {
             let class = self.classes[hit.pattern().as_usize()];
             if !found.contains(&class) {
                 found.push(class);
@@ -274,6 +310,28 @@ mod tests {
         assert!(classifier.authority(&verified));
         verified.followers = 20_000;
         assert!(!classifier.authority(&verified));
+    }
+
+    #[test]
+    fn settings_add_authorities_and_keywords() {
+        let mut keywords = BTreeMap::new();
+        keywords.insert(Sensitivity::Safety, vec!["断电".to_string()]);
+        let classifier = Classifier::with(&SignalSettings {
+            authority_authors: vec!["@财经杂志".to_string()],
+            authority_sites: vec!["caixin.com".to_string()],
+            verified_followers: Some(10_000),
+            keywords,
+        });
+        assert!(classifier.authority(&document("财经杂志", "", "")));
+        assert!(classifier.authority(&document("", "https://www.caixin.com/a", "")));
+        assert!(
+            classifier.authority(&document("人民日报", "", "")),
+            "built-ins stay"
+        );
+        assert_eq!(
+            classifier.sensitivity(&document("", "", "突然斷電")),
+            [Sensitivity::Safety]
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod warnings;
 
 pub use classify::{
     AUTHORITY_AUTHORS, AUTHORITY_SITES, Classifier, SENSITIVITY_KEYWORDS, Sensitivity,
+    SignalSettings,
 };
 pub use cluster::{SparseVector, Vectorizer, k_means, normalized_mutual_information};
 pub use events::{Event, EventConfig, EventDocument, HeatWeights, detect_events};

@@ -114,6 +114,7 @@ pub struct Pipeline {
     pub metrics: Metrics,
     /// The live warning engines and notification routes.
     pub alerts: Alerts,
+    live_warnings: bool,
     warning_events: broadcast::Sender<vane_detect::LevelChange>,
 }
 
@@ -135,6 +136,7 @@ impl Pipeline {
     ) -> Result<Arc<Pipeline>, PipelineError> {
         let since = Timestamp(now.0 - config.story_window_seconds);
         let alerts = Alerts::new(config.warnings.clone(), config.routes.clone());
+        let live_warnings = config.live_warnings;
         let mut analyser = Analyser::new(config);
         for topic in store.topics().await? {
             if !topic.enabled {
@@ -155,18 +157,18 @@ impl Pipeline {
         }
         // the warning engines: two weeks of mentions, oldest first
         let filter = vane_store::Filter {
+            topic: None,
             from: Some(Timestamp(now.0 - 14 * 86_400)),
             ..vane_store::Filter::default()
         };
         let mut mentions = Vec::new();
         let mut cursor = None;
-        loop {
+        let mut more = live_warnings;
+        while more {
             let page = store.mentions(&filter, cursor, 1_000).await?;
             mentions.extend(page.items);
-            match page.next {
-                Some(next) => cursor = Some(next),
-                None => break,
-            }
+            cursor = page.next;
+            more = cursor.is_some();
         }
         for mention in mentions.iter().rev() {
             alerts.observe_stored(&mention.topic, &mention.document, mention.sentiment);
@@ -184,6 +186,7 @@ impl Pipeline {
             wake: Notify::new(),
             metrics: Metrics::default(),
             alerts,
+            live_warnings,
         }))
     }
 
@@ -492,7 +495,9 @@ impl Pipeline {
             }
             new += 1;
             mentions += document.mentions.len() as u64;
-            self.alerts.observe_new(document);
+            if self.live_warnings {
+                self.alerts.observe_new(document);
+            }
             if !listening {
                 continue;
             }

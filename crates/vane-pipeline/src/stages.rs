@@ -29,6 +29,10 @@ pub struct PipelineConfig {
     pub warnings: vane_detect::WarningConfig,
     /// Where warnings are sent.
     pub routes: Vec<vane_notify::Route>,
+    /// Additions to the authority and sensitivity lists.
+    pub signals: vane_detect::SignalSettings,
+    /// Keep live warning engines (`vane serve`); an import does not need them.
+    pub live_warnings: bool,
 }
 
 impl Default for PipelineConfig {
@@ -40,6 +44,8 @@ impl Default for PipelineConfig {
             outlet_audience: HashMap::new(),
             warnings: vane_detect::WarningConfig::default(),
             routes: Vec::new(),
+            signals: vane_detect::SignalSettings::default(),
+            live_warnings: false,
         }
     }
 }
@@ -93,6 +99,7 @@ pub fn payload_excerpt(text: &str) -> String {
 
 impl Analyser {
     pub fn new(config: PipelineConfig) -> Self {
+        let classifier = Classifier::with(&config.signals);
         let stories = StoryIndex::new(StoryConfig {
             window_seconds: config.story_window_seconds,
             ..StoryConfig::default()
@@ -103,7 +110,7 @@ impl Analyser {
             query_texts: std::collections::HashMap::new(),
             scratch: MatchScratch::default(),
             thread_scratches: Vec::new(),
-            classifier: Classifier::default(),
+            classifier,
             stories,
             story_ids: Vec::new(),
             topic_stories: FxHashSet::default(),
@@ -302,6 +309,10 @@ fn analyse(
             *total += count;
         }
     }
+    let sensitivity = classifier.sensitivity_of(&[
+        prepared.text(TextField::Title),
+        prepared.text(TextField::Body),
+    ]);
     drop(prepared);
     let emotion =
         vane_sentiment::strongest_emotion(&emotions).map(|emotion| emotion.as_str().to_string());
@@ -341,8 +352,7 @@ fn analyse(
     let signals = Signals {
         authority: classifier.authority(&document),
         central_media: classifier.central_media(&document),
-        sensitivity: classifier
-            .sensitivity(&document)
+        sensitivity: sensitivity
             .iter()
             .map(|class| {
                 serde_json::to_value(class)

@@ -42,6 +42,10 @@ pub(crate) struct Config {
     /// "…", format = "wecom" }, { type = "email", server = "host:25", from =
     /// "…", to = ["…"] }]` (formats: generic, wecom, dingtalk, feishu, slack).
     pub(crate) routes: Vec<vane_notify::Route>,
+    /// Additions to who counts as authority and what is sensitive:
+    /// `[signals]` with `authority_authors`, `authority_sites`,
+    /// `verified_followers` and `[signals.keywords]` (`safety = ["…"]`).
+    pub(crate) signals: vane_detect::SignalSettings,
 }
 
 /// Limits of every fetch a source makes.
@@ -79,6 +83,7 @@ impl Default for Config {
             outlets: HashMap::new(),
             warnings: vane_detect::WarningConfig::default(),
             routes: Vec::new(),
+            signals: vane_detect::SignalSettings::default(),
         }
     }
 }
@@ -206,6 +211,8 @@ impl Config {
             outlet_audience: self.outlets.clone(),
             warnings: self.warnings.clone(),
             routes: self.routes.clone(),
+            signals: self.signals.clone(),
+            live_warnings: false,
         }
     }
 

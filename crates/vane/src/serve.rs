@@ -39,11 +39,20 @@ pub(crate) fn init_logging() {
 
 /// Opens the configured store and starts a pipeline over it.
 pub(crate) async fn open(config: &Config) -> Result<Arc<Pipeline>> {
+    open_with(config, false).await
+}
+
+/// Opens the store and starts a pipeline, with live warning engines or not.
+pub(crate) async fn open_with(config: &Config, live_warnings: bool) -> Result<Arc<Pipeline>> {
     let url = config.database_url()?;
     let store = vane_store::open(&url)
         .await
         .with_context(|| format!("cannot open the store {url}"))?;
-    Pipeline::start(store, config.pipeline(), now())
+    let pipeline_config = vane_pipeline::PipelineConfig {
+        live_warnings,
+        ..config.pipeline()
+    };
+    Pipeline::start(store, pipeline_config, now())
         .await
         .context("cannot start the pipeline")
 }
@@ -55,7 +64,7 @@ pub(crate) fn serve(args: &StoreArgs, listen: Option<String>, demo: bool) -> Res
         config.listen = listen;
     }
     runtime()?.block_on(async move {
-        let pipeline = open(&config).await?;
+        let pipeline = open_with(&config, true).await?;
         let listener = tokio::net::TcpListener::bind(&config.listen)
             .await
             .with_context(|| format!("cannot listen on {}", config.listen))?;

@@ -155,6 +155,7 @@ async fn live_warnings_are_stored_and_sent_to_their_route() {
             throttle_minutes: 30,
             quiet_hours: None,
         }],
+        live_warnings: true,
         ..vane_pipeline::PipelineConfig::default()
     };
     let pipeline = vane_pipeline::Pipeline::start(store.clone(), config, Timestamp(1_795_000_000))

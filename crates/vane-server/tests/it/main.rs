@@ -25,6 +25,7 @@ async fn start() -> Server {
     let store = vane_store::open(&url).await.unwrap();
     let config = PipelineConfig {
         max_document_bytes: 2_000,
+        live_warnings: true,
         ..PipelineConfig::default()
     };
     let pipeline = Pipeline::start(store.clone(), config, Timestamp(0))
