@@ -235,7 +235,11 @@ impl Classifier {
             .map(|site| site.trim().to_lowercase())
             .collect();
         Classifier {
-            keywords: AhoCorasick::new(&patterns).expect("keyword patterns build"),
+            // a DFA: the scan runs over every document's full text
+            keywords: AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(&patterns)
+                .expect("keyword patterns build"),
             classes,
             authors,
             sites,
@@ -267,8 +271,12 @@ impl Classifier {
 
     /// Central or state media, a regulator, or a large verified account.
     pub fn authority(&self, document: &Document) -> bool {
-        (document.verified && document.followers >= self.verified_followers)
-            || self.central_media(document)
+        self.large_verified(document) || self.central_media(document)
+    }
+
+    /// A verified account at or above the follower threshold.
+    pub fn large_verified(&self, document: &Document) -> bool {
+        document.verified && document.followers >= self.verified_followers
     }
 
     /// Central or state media or a regulator, by author or site.

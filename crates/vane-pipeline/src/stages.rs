@@ -194,14 +194,16 @@ impl Analyser {
                 .map(|(part, scratch)| {
                     scope.spawn(move || {
                         part.into_iter()
-                            .map(|item| analyse(item, config, percolator, scratch, classifier))
+                            .map(|item| {
+                                analyse_guarded(item, config, percolator, scratch, classifier)
+                            })
                             .collect::<Vec<_>>()
                     })
                 })
                 .collect();
             let mut all: Vec<Result<Analysed, NewDeadLetter>> = first
                 .into_iter()
-                .map(|item| analyse(item, config, percolator, main_scratch, classifier))
+                .map(|item| analyse_guarded(item, config, percolator, main_scratch, classifier))
                 .collect();
             for handle in handles {
                 match handle.join() {
@@ -258,6 +260,46 @@ struct Analysed {
     new: NewDocument,
     story_key: StoryKey,
     matched_topics: Vec<TopicId>,
+}
+
+/// [`analyse`], with a panic on some input turned into that item's dead
+/// letter: one bad document must not stop the batch, and a batch that
+/// failed would be retried for ever.
+fn analyse_guarded(
+    item: Received,
+    config: &PipelineConfig,
+    percolator: &Percolator,
+    scratch: &mut MatchScratch,
+    classifier: &Classifier,
+) -> Result<Analysed, NewDeadLetter> {
+    let at = item.received_at;
+    let source_id = item.source_id.clone();
+    let item_id = item.document.id.as_str().to_string();
+    // what is left of the item after a panic: enough to find it again
+    let payload = format!(
+        "title: {}\nurl: {}\nbody: {}",
+        item.document.title,
+        item.document.url,
+        item.document.body.chars().take(200).collect::<String>()
+    );
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        analyse(item, config, percolator, scratch, classifier)
+    }))
+    .unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|text| text.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        tracing::error!(item = item_id, "analysing a document panicked: {message}");
+        Err(NewDeadLetter {
+            at,
+            source_id,
+            item_id: Some(item_id),
+            reason: format!("internal error while analysing the document: {message}"),
+            payload,
+        })
+    })
 }
 
 /// normalise → match → analyse for one item; pure.
@@ -349,9 +391,10 @@ fn analyse(
         })
         .collect();
     let reach = reach(&document, config);
+    let central_media = classifier.central_media(&document);
     let signals = Signals {
-        authority: classifier.authority(&document),
-        central_media: classifier.central_media(&document),
+        authority: central_media || classifier.large_verified(&document),
+        central_media,
         sensitivity: sensitivity
             .iter()
             .map(|class| {
@@ -450,7 +493,15 @@ fn normalise(
 }
 
 fn looks_like_html(body: &str) -> bool {
-    let head = &body[..body.len().min(2_048)];
+    // most bodies are plain text: no tag, nothing more to look at
+    if !body.as_bytes().contains(&b'<') {
+        return false;
+    }
+    let mut end = body.len().min(2_048);
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &body[..end];
     let lower = head.to_ascii_lowercase();
     [
         "<p>", "<p ", "<div", "<br", "<html", "<body", "<article", "<span",

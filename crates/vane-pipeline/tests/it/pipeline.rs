@@ -365,3 +365,18 @@ async fn topics_changed_in_the_store_by_another_process_take_effect_on_sync() {
         "xiaomi now means 红米"
     );
 }
+
+#[tokio::test]
+async fn a_long_chinese_body_with_a_bracket_is_no_panic() {
+    // the HTML sniffing looked at the first 2,048 bytes, which can end
+    // inside a character
+    let (_directory, store) = store().await;
+    let pipeline = pipeline_with(store.clone(), TOPICS).await;
+    let body = format!("<{}", "小米召回充电宝。".repeat(200));
+    let summary = pipeline
+        .ingest(vec![received(document("long", "", &body, 0))], Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(summary.new, 1);
+    assert_eq!(store.document_mentions("long").await.unwrap().len(), 2);
+}
