@@ -54,8 +54,10 @@ pub async fn send_webhook(
 ) -> Result<u32, DeliveryError> {
     let body = webhook_body(target.format, notification);
     retry(policy, |_| async {
+        // signatures hold a timestamp: made afresh for every attempt
+        let (url, body) = signed(target, &body, now_millis());
         let response = client
-            .post(&target.url)
+            .post(url)
             .timeout(policy.timeout)
             .json(&body)
             .send()
@@ -83,6 +85,63 @@ pub async fn send_webhook(
         }
     })
     .await
+}
+
+fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis() as i64)
+}
+
+fn hmac_sha256_base64(key: &[u8], message: &[u8]) -> String {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key);
+    crate::message::base64(ring::hmac::sign(&key, message).as_ref())
+}
+
+/// The URL and body with the robot's signature, when it has a secret:
+/// DingTalk signs `timestamp\nsecret` with the secret (milliseconds, in the
+/// query string); Feishu signs an empty message with `timestamp\nsecret`
+/// as the key (seconds, in the body).
+pub(crate) fn signed(
+    target: &WebhookTarget,
+    body: &serde_json::Value,
+    now_millis: i64,
+) -> (String, serde_json::Value) {
+    let Some(secret) = target.secret.as_deref().filter(|secret| !secret.is_empty()) else {
+        return (target.url.clone(), body.clone());
+    };
+    match target.format {
+        crate::message::WebhookFormat::Dingtalk => {
+            let sign = hmac_sha256_base64(
+                secret.as_bytes(),
+                format!("{now_millis}\n{secret}").as_bytes(),
+            );
+            let url = match reqwest::Url::parse(&target.url) {
+                Ok(mut url) => {
+                    url.query_pairs_mut()
+                        .append_pair("timestamp", &now_millis.to_string())
+                        .append_pair("sign", &sign);
+                    url.to_string()
+                }
+                Err(_) => target.url.clone(),
+            };
+            (url, body.clone())
+        }
+        crate::message::WebhookFormat::Feishu => {
+            let seconds = now_millis / 1_000;
+            let sign = hmac_sha256_base64(format!("{seconds}\n{secret}").as_bytes(), b"");
+            let mut body = body.clone();
+            if let Some(object) = body.as_object_mut() {
+                object.insert(
+                    "timestamp".into(),
+                    serde_json::Value::String(seconds.to_string()),
+                );
+                object.insert("sign".into(), serde_json::Value::String(sign));
+            }
+            (target.url.clone(), body)
+        }
+        _ => (target.url.clone(), body.clone()),
+    }
 }
 
 /// Sends a notification by e-mail through an SMTP relay (plain SMTP, as to
@@ -194,5 +253,49 @@ async fn expect(
         Err(Attempt::Fail(DeliveryError::SmtpRefused(
             line.trim_end().to_string(),
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::WebhookFormat;
+
+    #[test]
+    fn dingtalk_and_feishu_robots_get_their_signatures() {
+        // the well-known vector: f7bc83f4…2d1a3cd8 in hex
+        assert_eq!(
+            hmac_sha256_base64(b"key", b"The quick brown fox jumps over the lazy dog"),
+            "97yD9DBThCSxMpjmqm+xQ+9NWaFJRhdZl0edvC0aPNg="
+        );
+        let target = |format| WebhookTarget {
+            url: "https://oapi.dingtalk.com/robot/send?access_token=abc".to_string(),
+            format,
+            secret: Some("SEC123".to_string()),
+        };
+        let body = serde_json::json!({"msgtype": "markdown"});
+        let (url, _) = signed(&target(WebhookFormat::Dingtalk), &body, 1_700_000_000_000);
+        let expected = hmac_sha256_base64(b"SEC123", b"1700000000000\nSEC123");
+        let parsed = reqwest::Url::parse(&url).unwrap();
+        let pairs: Vec<(String, String)> = parsed.query_pairs().into_owned().collect();
+        assert_eq!(
+            pairs,
+            [
+                ("access_token".to_string(), "abc".to_string()),
+                ("timestamp".to_string(), "1700000000000".to_string()),
+                ("sign".to_string(), expected),
+            ]
+        );
+        let (_, signed_body) = signed(&target(WebhookFormat::Feishu), &body, 1_700_000_000_000);
+        assert_eq!(signed_body["timestamp"], "1700000000");
+        assert_eq!(
+            signed_body["sign"],
+            hmac_sha256_base64(b"1700000000\nSEC123", b"")
+        );
+        let plain = WebhookTarget {
+            secret: None,
+            ..target(WebhookFormat::Dingtalk)
+        };
+        assert_eq!(signed(&plain, &body, 0).0, plain.url);
     }
 }

@@ -218,8 +218,12 @@ fn encode_header(text: &str) -> String {
     if text.is_ascii() {
         return text.to_string();
     }
+    format!("=?UTF-8?B?{}?=", base64(text.as_bytes()))
+}
+
+/// Standard base64 with padding.
+pub(crate) fn base64(bytes: &[u8]) -> String {
     const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let bytes = text.as_bytes();
     let mut encoded = String::new();
     for chunk in bytes.chunks(3) {
         let value = (u32::from(chunk[0]) << 16)
@@ -233,7 +237,7 @@ fn encode_header(text: &str) -> String {
             }
         }
     }
-    format!("=?UTF-8?B?{encoded}?=")
+    encoded
 }
 
 #[cfg(test)]

@@ -15,6 +15,9 @@ use crate::message::{Notification, WebhookFormat};
 pub struct WebhookTarget {
     pub url: String,
     pub format: WebhookFormat,
+    /// The signing secret of a DingTalk or Feishu robot with signatures on.
+    #[serde(default)]
+    pub secret: Option<String>,
 }
 
 /// An SMTP relay (`host:port`) and the addresses to write to.
@@ -220,6 +223,7 @@ mod tests {
             targets: vec![Target::Webhook(WebhookTarget {
                 url: "http://sink.example/".to_string(),
                 format: WebhookFormat::Generic,
+                secret: None,
             })],
             throttle_minutes: 60,
             quiet_hours: quiet,

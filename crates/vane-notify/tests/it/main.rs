@@ -87,6 +87,7 @@ async fn every_webhook_format_is_delivered_after_a_failed_first_attempt() {
         let target = WebhookTarget {
             url: format!("{base}/{path}"),
             format,
+            secret: None,
         };
         let attempts = send_webhook(&client, &target, &notification(), quick())
             .await
@@ -130,6 +131,7 @@ async fn a_refusing_webhook_fails_at_once_and_a_dead_one_after_its_attempts() {
     let refused = WebhookTarget {
         url: format!("{base}/"),
         format: WebhookFormat::Generic,
+        secret: None,
     };
     let error = send_webhook(&client, &refused, &notification(), quick())
         .await
@@ -141,6 +143,7 @@ async fn a_refusing_webhook_fails_at_once_and_a_dead_one_after_its_attempts() {
     let dead = WebhookTarget {
         url: "http://127.0.0.1:9/".to_string(),
         format: WebhookFormat::Generic,
+        secret: None,
     };
     let error = send_webhook(&client, &dead, &notification(), quick())
         .await

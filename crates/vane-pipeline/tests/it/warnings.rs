@@ -151,6 +151,7 @@ async fn live_warnings_are_stored_and_sent_to_their_route() {
             targets: vec![vane_notify::Target::Webhook(vane_notify::WebhookTarget {
                 url,
                 format: vane_notify::WebhookFormat::Dingtalk,
+                secret: None,
             })],
             throttle_minutes: 30,
             quiet_hours: None,
