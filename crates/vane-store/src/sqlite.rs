@@ -684,16 +684,39 @@ impl Store for SqliteStore {
                 .flatten();
             return Ok(Page { items, next });
         }
-        query
-            .push("(SELECT rowid AS candidate FROM documents_fts WHERE documents_fts MATCH ")
-            .push_bind(fts_expression(plan));
+        // the index is read once: the candidates' numbers, then their rows
+        let mut candidates = QueryBuilder::<Sqlite>::new(
+            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ",
+        );
+        candidates.push_bind(fts_expression(plan));
         if let Some(cursor) = after {
-            query.push(" AND rowid < ").push_bind(cursor.seq);
+            candidates.push(" AND rowid < ").push_bind(cursor.seq);
         }
-        query
+        candidates
             .push(" ORDER BY rowid DESC LIMIT ")
-            .push_bind(limit as i64)
-            .push(") f JOIN documents d ON d.seq = f.candidate WHERE 1 = 1");
+            .push_bind(limit as i64);
+        let seqs: Vec<i64> = candidates
+            .build_query_scalar()
+            .persistent(false)
+            .fetch_all(&self.readers)
+            .await?;
+        // the index may hold more candidates than pass the filter: the next
+        // page starts after the last one scanned, not the last kept
+        let next = (seqs.len() == limit)
+            .then(|| seqs.last().copied())
+            .flatten();
+        if seqs.is_empty() {
+            return Ok(Page {
+                items: Vec::new(),
+                next: None,
+            });
+        }
+        query.push("documents d WHERE d.seq IN (");
+        let mut list = query.separated(", ");
+        for seq in &seqs {
+            list.push_bind(*seq);
+        }
+        query.push(")");
         push_filter(&mut query, filter, "d");
         query.push(" ORDER BY d.seq DESC");
         let rows = query
@@ -702,31 +725,9 @@ impl Store for SqliteStore {
             .fetch_all(&self.readers)
             .await?;
         let items: Vec<StoredDocument> = rows.iter().map(stored_document).collect::<Result<_>>()?;
-        // the index may hold more candidates than passed the filter: the
-        // next page starts after the last one scanned, not the last kept
-        let scanned: Option<i64> = {
-            let mut last = QueryBuilder::<Sqlite>::new(
-                "SELECT min(candidate), count(*) FROM (SELECT rowid AS candidate FROM documents_fts \
-                 WHERE documents_fts MATCH ",
-            );
-            last.push_bind(fts_expression(plan));
-            if let Some(cursor) = after {
-                last.push(" AND rowid < ").push_bind(cursor.seq);
-            }
-            last.push(" ORDER BY rowid DESC LIMIT ")
-                .push_bind(limit as i64)
-                .push(")");
-            let row = last.build().fetch_one(&self.readers).await?;
-            let count: i64 = row.try_get(1)?;
-            if count as usize == limit {
-                row.try_get(0)?
-            } else {
-                None
-            }
-        };
         Ok(Page {
             items,
-            next: scanned.map(|seq| Cursor {
+            next: next.map(|seq| Cursor {
                 published_at: 0,
                 seq,
             }),
