@@ -76,10 +76,11 @@ pub struct StoryKey {
 
 impl StoryKey {
     pub fn of(text: &str) -> StoryKey {
-        let cleaned = strip_credits(text);
+        // normalised once for both: this runs on every document
+        let normalized = NormalizedText::new(&strip_credits(text));
         StoryKey {
-            fingerprint: Fingerprint::of(&cleaned),
-            content: content_hash(&cleaned),
+            fingerprint: Fingerprint::of_normalized(&normalized),
+            content: content_hash(&normalized),
         }
     }
 }
@@ -153,8 +154,7 @@ pub fn strip_credits(text: &str) -> String {
     kept
 }
 
-fn content_hash(text: &str) -> u64 {
-    let normalized = NormalizedText::new(text);
+fn content_hash(normalized: &NormalizedText) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for token in &normalized.tokens {
         for byte in normalized.folded_token(token).bytes().chain([0]) {

@@ -5,12 +5,14 @@
 //! documents that were new.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rustc_hash::FxHashSet;
 use vane_detect::{Classifier, StoryConfig, StoryIndex, StoryKey};
 use vane_model::{Channel, Document, Polarity, SourceId, TextField, Timestamp, TopicId};
 use vane_query::{MatchScratch, Percolator, PreparedDocument, Query, index_tokens};
-use vane_sentiment::{Label, Language};
+use vane_sentiment::{Label, Language, Reading};
 use vane_store::{MentionHit, NewDeadLetter, NewDocument, NewMention, Signals, StoredDocument};
 
 /// How the stages behave.
@@ -169,50 +171,66 @@ impl Analyser {
         let threads = std::thread::available_parallelism()
             .map_or(1, |count| count.get())
             .clamp(1, 8);
-        let chunk = items.len().div_ceil(threads).max(32);
         let config = &self.config;
         let percolator = &self.percolator;
         let classifier = &self.classifier;
-        let main_scratch = &mut self.scratch;
-        let mut items = items;
-        let mut parts: Vec<Vec<Received>> = Vec::new();
-        while items.len() > chunk {
-            let rest = items.split_off(chunk);
-            parts.push(items);
-            items = rest;
-        }
-        parts.push(items);
-        let scratches = &mut self.thread_scratches;
-        if scratches.len() < parts.len() - 1 {
-            scratches.resize_with(parts.len() - 1, MatchScratch::default);
-        }
-        let mut parts = parts.into_iter();
-        let first = parts.next().unwrap_or_default();
-        let analysed: Vec<Result<Analysed, NewDeadLetter>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = parts
-                .zip(scratches.iter_mut())
-                .map(|(part, scratch)| {
-                    scope.spawn(move || {
-                        part.into_iter()
-                            .map(|item| {
-                                analyse_guarded(item, config, percolator, scratch, classifier)
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            let mut all: Vec<Result<Analysed, NewDeadLetter>> = first
-                .into_iter()
-                .map(|item| analyse_guarded(item, config, percolator, main_scratch, classifier))
-                .collect();
-            for handle in handles {
-                match handle.join() {
-                    Ok(part) => all.extend(part),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
+        // small chunks taken in turn: the threads share the cores with the
+        // store's writer, and halves fixed in advance would leave one core
+        // idle while the other thread finishes a half slowed down by it
+        const CHUNK: usize = 16;
+        let total = items.len();
+        let mut chunks: Vec<Mutex<Vec<Received>>> = Vec::with_capacity(total.div_ceil(CHUNK));
+        let mut items = items.into_iter();
+        loop {
+            let chunk: Vec<Received> = items.by_ref().take(CHUNK).collect();
+            if chunk.is_empty() {
+                break;
             }
-            all
-        });
+            chunks.push(Mutex::new(chunk));
+        }
+        let next = AtomicUsize::new(0);
+        let helpers = threads.min(chunks.len()).saturating_sub(1);
+        let scratches = &mut self.thread_scratches;
+        if scratches.len() < helpers {
+            scratches.resize_with(helpers, MatchScratch::default);
+        }
+        let work = |scratch: &mut MatchScratch| {
+            let mut done = Vec::new();
+            loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(chunk) = chunks.get(index) else {
+                    return done;
+                };
+                let part = std::mem::take(&mut *chunk.lock().unwrap_or_else(|e| e.into_inner()));
+                let analysed: Vec<_> = part
+                    .into_iter()
+                    .map(|item| analyse_guarded(item, config, percolator, scratch, classifier))
+                    .collect();
+                done.push((index, analysed));
+            }
+        };
+        let main_scratch = &mut self.scratch;
+        let mut finished: Vec<(usize, Vec<Result<Analysed, NewDeadLetter>>)> =
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = scratches[..helpers]
+                    .iter_mut()
+                    .map(|scratch| scope.spawn(|| work(scratch)))
+                    .collect();
+                let mut all = work(main_scratch);
+                for handle in handles {
+                    match handle.join() {
+                        Ok(part) => all.extend(part),
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    }
+                }
+                all
+            });
+        // back in the order of arrival
+        finished.sort_unstable_by_key(|(index, _)| *index);
+        let mut analysed = Vec::with_capacity(total);
+        for (_, part) in finished {
+            analysed.extend(part);
+        }
         let mut processed = Processed::default();
         for result in analysed {
             match result {
@@ -344,8 +362,11 @@ fn analyse(
     let language =
         Language::from_code(&document.lang).unwrap_or_else(|| Language::guess(&document.body));
     let mut emotions = [0usize; 6];
+    index_tokens(
+        &TextField::ALL.map(|field| prepared.text(field)),
+        &mut tokens,
+    );
     for field in TextField::ALL {
-        index_tokens(prepared.text(field), &mut tokens);
         let counts = vane_sentiment::emotion_counts(prepared.text(field), language);
         for (total, count) in emotions.iter_mut().zip(counts) {
             *total += count;
@@ -362,14 +383,10 @@ fn analyse(
     // for every mention's hits
     let model = vane_sentiment::embedded(language);
     let title_chars = document.title.chars().count() as u32 + 1;
-    let scores = model.sentences(&text);
-    let overall = scores.overall();
-    let mut matched_topics = Vec::with_capacity(matches.len());
-    let mentions = matches
-        .into_iter()
-        .map(|(topic, hits)| {
-            let spans: Vec<(usize, usize)> = hits
-                .iter()
+    let spans: Vec<Vec<(usize, usize)>> = matches
+        .iter()
+        .map(|(_, hits)| {
+            hits.iter()
                 .map(|hit| {
                     let offset = if hit.field == TextField::Body {
                         title_chars
@@ -378,8 +395,17 @@ fn analyse(
                     };
                     ((hit.start + offset) as usize, (hit.end + offset) as usize)
                 })
-                .collect();
-            let directed = scores.around(&spans);
+                .collect()
+        })
+        .collect();
+    let scores = model.read(&text, Reading::DEFAULT, &spans.concat());
+    let overall = scores.overall();
+    let mut matched_topics = Vec::with_capacity(matches.len());
+    let mentions = matches
+        .into_iter()
+        .zip(&spans)
+        .map(|((topic, hits), spans)| {
+            let directed = scores.around(spans);
             matched_topics.push(topic.clone());
             NewMention {
                 topic,

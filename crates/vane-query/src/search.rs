@@ -4,6 +4,7 @@
 //! and monitoring then agree by construction: the index only narrows, the
 //! matcher decides.
 
+use rustc_hash::FxHashSet;
 use vane_text::{NormalizedText, TokenKind};
 
 use crate::Query;
@@ -99,30 +100,41 @@ impl SearchLiteral {
     }
 }
 
-/// The tokens of a text as a full-text index should store them, separated
-/// by single spaces: words in the folded form anchors are compared in
-/// (lower-cased, without accents), Han/kana characters one token each.
-pub fn index_tokens(text: &NormalizedText, out: &mut String) {
-    for token in &text.tokens {
-        let piece = match token.kind {
-            TokenKind::Word => text.folded_token(token),
-            TokenKind::Han => match text.han_char(token) {
-                Some(character) => {
+/// The distinct tokens of a document's fields as a full-text index without
+/// positions should store them, separated by single spaces: words in the
+/// folded form anchors are compared in (lower-cased, without accents),
+/// Han/kana characters one token each. Each token once: an index without
+/// positions keeps only which documents hold a term, and a 2 KB article
+/// repeats most of its terms.
+pub fn index_tokens(fields: &[&NormalizedText], out: &mut String) {
+    let mut words: FxHashSet<&str> = FxHashSet::default();
+    let mut characters: FxHashSet<char> = FxHashSet::default();
+    for text in fields {
+        for token in &text.tokens {
+            match token.kind {
+                TokenKind::Word => {
+                    let piece = text.folded_token(token);
+                    if piece.is_empty() || !words.insert(piece) {
+                        continue;
+                    }
+                    if !out.is_empty() {
+                        out.push(' ');
+                    }
+                    out.push_str(piece);
+                }
+                TokenKind::Han => {
+                    let Some(character) = text.han_char(token) else {
+                        continue;
+                    };
+                    if !characters.insert(character) {
+                        continue;
+                    }
                     if !out.is_empty() {
                         out.push(' ');
                     }
                     out.push(character);
-                    continue;
                 }
-                None => continue,
-            },
-        };
-        if piece.is_empty() {
-            continue;
+            }
         }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(piece);
     }
 }

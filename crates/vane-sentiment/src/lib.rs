@@ -12,7 +12,7 @@ mod model;
 mod train;
 
 pub use emotion::{Emotion, detect_emotion, emotion_counts, strongest_emotion};
-pub use model::{ModelError, SentenceScores, SentimentModel};
+pub use model::{ModelError, Reading, SentimentModel, TextScores};
 pub use train::{Example, Split, TrainingConfig, TrainingReport, split, train};
 
 use std::sync::OnceLock;

@@ -164,46 +164,72 @@ impl SentimentModel {
         )
     }
 
-    /// Sentiment towards what a topic hit in a long text: each sentence is
-    /// scored on its own and weighted 1 if it holds a hit (`spans`: character
-    /// ranges), ½ if it neighbours one and 1/10 otherwise, so that the
-    /// sentences about the brand decide, not the rest of the article. With
-    /// no spans, the whole text is scored.
+    /// Sentiment towards what a topic hit in a text (`spans`: character
+    /// ranges), read the default way ([`Reading::DEFAULT`],
+    /// [`TextScores::around`]). With no spans, the document's sentiment.
     pub fn score_around(&self, text: &str, spans: &[(usize, usize)]) -> Sentiment {
-        if spans.is_empty() {
-            return self.score(text);
-        }
-        self.sentences(text).around(spans)
+        self.read(text, Reading::DEFAULT, spans).around(spans)
     }
 
-    /// Scores a text sentence by sentence, once: the sentiment of the
-    /// whole and towards any number of topics' hits then costs nothing more.
-    pub fn sentences(&self, text: &str) -> SentenceScores<'_> {
+    /// Reads a text once for its own sentiment and for the sentiment towards
+    /// any number of topics' hits: consecutive sentences are scored together
+    /// as passages of up to `reading.passage_chars` characters, from the
+    /// start to `reading.lede_chars`; every sentence holding or neighbouring
+    /// a hit at `spans` is also scored on its own. A text that fits in one
+    /// passage is scored exactly as [`Self::score`].
+    pub fn read(&self, text: &str, reading: Reading, spans: &[(usize, usize)]) -> TextScores<'_> {
         let ranges = vane_text::sentences(text);
+        let length = ranges.last().map_or(0, |range| range.end);
         let mut features = Vec::new();
-        if ranges.len() <= 1 {
+        if ranges.len() <= 1 || (spans.is_empty() && length <= reading.passage_chars) {
             extract(self.language, text, &mut features);
-            return SentenceScores {
+            return TextScores {
                 model: self,
-                ranges: std::iter::once(0..text.chars().count()).collect(),
-                parts: vec![self.parts(&features)],
+                passages: vec![self.parts(&features)],
+                sentences: vec![None; ranges.len()],
+                ranges,
             };
         }
         let chars: Vec<char> = text.chars().collect();
-        let mut sentence = String::new();
-        let parts = ranges
-            .iter()
-            .map(|range| {
-                sentence.clear();
-                sentence.extend(&chars[range.clone()]);
-                extract(self.language, &sentence, &mut features);
-                self.parts(&features)
+        let mut scratch = String::new();
+        let mut score = |range: std::ops::Range<usize>, features: &mut Vec<u32>| {
+            scratch.clear();
+            scratch.extend(&chars[range]);
+            extract(self.language, &scratch, features);
+            self.parts(features)
+        };
+        let mut passages = Vec::new();
+        if length <= reading.passage_chars {
+            extract(self.language, text, &mut features);
+            passages.push(self.parts(&features));
+        }
+        let mut first = passages.len() * ranges.len();
+        while first < ranges.len() && ranges[first].start < reading.lede_chars.max(1) {
+            let start = ranges[first].start;
+            let mut last = first;
+            while ranges
+                .get(last + 1)
+                .is_some_and(|next| next.end - start <= reading.passage_chars)
+            {
+                last += 1;
+            }
+            passages.push(score(start..ranges[last].end, &mut features));
+            first = last + 1;
+        }
+        let holds_hit = hit_sentences(&ranges, spans);
+        let sentences = (0..ranges.len())
+            .map(|index| {
+                let read = holds_hit[index]
+                    || (index > 0 && holds_hit[index - 1])
+                    || holds_hit.get(index + 1).copied().unwrap_or(false);
+                read.then(|| score(ranges[index].clone(), &mut features))
             })
             .collect();
-        SentenceScores {
+        TextScores {
             model: self,
+            passages,
+            sentences,
             ranges,
-            parts,
         }
     }
 
@@ -266,69 +292,111 @@ impl SentimentModel {
     }
 }
 
-/// A text scored sentence by sentence ([`SentimentModel::sentences`]).
+/// How much of a text is read for its sentiment, and in what pieces
+/// ([`SentimentModel::read`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    /// Consecutive sentences are scored together up to this many
+    /// characters: the model was trained on reviews and posts of this
+    /// length, and a longer text's features add up to certainties no part
+    /// of it has (the weights are length-normalised by √n, not n).
+    pub passage_chars: usize,
+    /// Passages are read while they start within this many characters: a
+    /// long article's sentiment is that of its lede (the sentences around
+    /// hits further on are read for the mentions).
+    pub lede_chars: usize,
+}
+
+impl Reading {
+    /// Measured on the labelled data with `vane sentiment eval --long`.
+    pub const DEFAULT: Reading = Reading {
+        passage_chars: 200,
+        lede_chars: 400,
+    };
+    /// The whole text as one passage: exactly [`SentimentModel::score`].
+    pub const WHOLE: Reading = Reading {
+        passage_chars: usize::MAX,
+        lede_chars: usize::MAX,
+    };
+}
+
+/// A text read for sentiment ([`SentimentModel::read`]).
 #[derive(Debug, Clone)]
-pub struct SentenceScores<'m> {
+pub struct TextScores<'m> {
     model: &'m SentimentModel,
     /// Character ranges of the sentences.
     ranges: Vec<std::ops::Range<usize>>,
-    /// P(positive) and P(factual) of each sentence.
-    parts: Vec<(f32, f32)>,
+    /// P(positive) and P(factual) of each passage read.
+    passages: Vec<(f32, f32)>,
+    /// The same of each sentence holding or neighbouring a hit; `None` for
+    /// the others.
+    sentences: Vec<Option<(f32, f32)>>,
 }
 
-impl SentenceScores<'_> {
-    /// The sentiment of the whole text. A single sentence is scored as a
-    /// whole (exactly [`SentimentModel::score`]); a longer text is the mean
-    /// of its sentences in log-odds, so that a long article's many mildly
-    /// charged sentences do not add up to a certainty no sentence has.
+impl TextScores<'_> {
+    /// The sentiment of the text: one passage exactly as
+    /// [`SentimentModel::score`]; several, the mean of theirs in log-odds.
     pub fn overall(&self) -> Sentiment {
-        self.weighted(|_| 1.0)
+        let (probability, objectivity) = self.overall_log_odds();
+        self.model.label(sigmoid(probability), sigmoid(objectivity))
     }
 
-    /// The sentiment towards hits at `spans` (character ranges), weighted as
-    /// [`SentimentModel::score_around`] says; no spans: [`Self::overall`].
+    fn overall_log_odds(&self) -> (f32, f32) {
+        let count = self.passages.len().max(1) as f32;
+        let (probability, objectivity) = self.passages.iter().fold(
+            (0f32, 0f32),
+            |(probability, objectivity), &(passage_probability, passage_objectivity)| {
+                (
+                    probability + logit(passage_probability),
+                    objectivity + logit(passage_objectivity),
+                )
+            },
+        );
+        (probability / count, objectivity / count)
+    }
+
+    /// The sentiment towards hits at `spans` (character ranges): the mean in
+    /// log-odds of the sentences holding a hit (weight 1), their neighbours
+    /// (½) and the text as a whole (1), so that the sentences about the
+    /// brand decide, in the light of what the article is about. No spans,
+    /// or a text of one sentence: [`Self::overall`].
     pub fn around(&self, spans: &[(usize, usize)]) -> Sentiment {
         if spans.is_empty() || self.ranges.len() <= 1 {
             return self.overall();
         }
-        let holds_hit: Vec<bool> = self
-            .ranges
-            .iter()
-            .map(|range| {
-                spans
-                    .iter()
-                    .any(|&(start, end)| start < range.end && end > range.start)
-            })
-            .collect();
-        self.weighted(|index| {
-            let near_hit = (index > 0 && holds_hit[index - 1])
-                || holds_hit.get(index + 1).copied().unwrap_or(false);
-            if holds_hit[index] {
+        let holds_hit = hit_sentences(&self.ranges, spans);
+        let (mut probability, mut objectivity) = self.overall_log_odds();
+        let mut total = 1f32;
+        for (index, part) in self.sentences.iter().enumerate() {
+            let weight = if holds_hit[index] {
                 1.0
-            } else if near_hit {
+            } else if (index > 0 && holds_hit[index - 1])
+                || holds_hit.get(index + 1).copied().unwrap_or(false)
+            {
                 0.5
             } else {
-                0.1
-            }
-        })
-    }
-
-    fn weighted(&self, weight: impl Fn(usize) -> f32) -> Sentiment {
-        if self.parts.len() == 1 {
-            let (probability, objectivity) = self.parts[0];
-            return self.model.label(probability, objectivity);
-        }
-        let (mut total, mut probability, mut objectivity) = (0f32, 0f32, 0f32);
-        for (index, &(sentence_probability, sentence_objectivity)) in self.parts.iter().enumerate()
-        {
-            let weight = weight(index);
+                continue;
+            };
+            let Some((sentence_probability, sentence_objectivity)) = *part else {
+                continue;
+            };
             total += weight;
-            // averaged as log-odds, so that one clearly charged sentence
-            // about the brand is not washed out by mild ones around it
             probability += weight * logit(sentence_probability);
             objectivity += weight * logit(sentence_objectivity);
         }
         self.model
             .label(sigmoid(probability / total), sigmoid(objectivity / total))
     }
+}
+
+/// Which sentences (character `ranges`) hold a hit at `spans`.
+fn hit_sentences(ranges: &[std::ops::Range<usize>], spans: &[(usize, usize)]) -> Vec<bool> {
+    ranges
+        .iter()
+        .map(|range| {
+            spans
+                .iter()
+                .any(|&(start, end)| start < range.end && end > range.start)
+        })
+        .collect()
 }

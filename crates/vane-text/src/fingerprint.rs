@@ -77,7 +77,11 @@ fn one_permutation_signature(hashes: &[u64]) -> [u32; BANDS * ROWS] {
 
 impl Fingerprint {
     pub fn of(text: &str) -> Fingerprint {
-        let normalized = NormalizedText::new(text);
+        Fingerprint::of_normalized(&NormalizedText::new(text))
+    }
+
+    /// The fingerprint of a text normalised already.
+    pub fn of_normalized(normalized: &NormalizedText) -> Fingerprint {
         let tokens: Vec<u64> = normalized
             .tokens
             .iter()

@@ -135,9 +135,10 @@ async fn build(store: &dyn Store, wanted: usize, data: &std::path::Path) -> Resu
                 let document = generated(number, &sentences, &mut random);
                 let prepared = PreparedDocument::new(&document);
                 let mut tokens = String::new();
-                for field in TextField::ALL {
-                    index_tokens(prepared.text(field), &mut tokens);
-                }
+                index_tokens(
+                    &TextField::ALL.map(|field| prepared.text(field)),
+                    &mut tokens,
+                );
                 let published = Timestamp(start_time + number as i64 * 3);
                 NewDocument {
                     source_id: None,

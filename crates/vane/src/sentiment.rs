@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use serde::Serialize;
-use vane_sentiment::{Example, Label, Language, SentimentModel, TrainingConfig};
+use vane_sentiment::{Example, Label, Language, Reading, SentimentModel, TrainingConfig};
 
 use crate::UsageError;
 
@@ -59,6 +59,15 @@ pub(crate) enum SentimentCommand {
         all: bool,
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+        /// Also compare, on the texts longer than N characters, three ways
+        /// of reading a long text: whole, sentence by sentence, and as the
+        /// pipeline reads it (passages, lede; see `--reading`).
+        #[arg(long, value_name = "N")]
+        long: Option<usize>,
+        /// The pipeline's reading to compare, as PASSAGE:LEDE characters
+        /// (default: the pipeline's own).
+        #[arg(long, value_name = "PASSAGE:LEDE", value_parser = parse_reading)]
+        reading: Option<Reading>,
     },
     /// Score texts, one per line on standard input, as JSON lines.
     Score {
@@ -66,6 +75,21 @@ pub(crate) enum SentimentCommand {
         #[arg(long, default_value = "auto")]
         lang: String,
     },
+}
+
+fn parse_reading(text: &str) -> Result<Reading, String> {
+    let parse = |part: &str| {
+        part.trim()
+            .parse::<usize>()
+            .map_err(|_| format!("`{text}`: expected PASSAGE:LEDE, two numbers of characters"))
+    };
+    let (passage, lede) = text
+        .split_once(':')
+        .ok_or_else(|| format!("`{text}`: expected PASSAGE:LEDE, for example 200:400"))?;
+    Ok(Reading {
+        passage_chars: parse(passage)?,
+        lede_chars: parse(lede)?,
+    })
 }
 
 fn parse_language(text: &str) -> Result<Language, String> {
@@ -111,7 +135,16 @@ pub(crate) fn run(command: SentimentCommand) -> Result<()> {
             model,
             all,
             seed,
-        } => eval(&data, lang, model.as_deref(), all, seed),
+            long,
+            reading,
+        } => eval(
+            &data,
+            lang,
+            model.as_deref(),
+            all,
+            seed,
+            long.map(|long| (long, reading.unwrap_or(Reading::DEFAULT))),
+        ),
         SentimentCommand::Score { lang } => score(&lang),
     }
 }
@@ -247,6 +280,7 @@ fn eval(
     model_path: Option<&Path>,
     all: bool,
     seed: u64,
+    long: Option<(usize, Reading)>,
 ) -> Result<()> {
     let examples = read_examples(data)?;
     let language = language.unwrap_or_else(|| {
@@ -353,6 +387,62 @@ fn eval(
         confusion[1][0], confusion[1][1], confusion[1][2]
     )?;
     writeln!(out, "speed: {:.0} texts/s", texts.len() as f64 / elapsed)?;
+    if let Some((long, reading)) = long {
+        compare_long_texts(&mut out, model, &texts, long, reading)?;
+    }
+    Ok(())
+}
+
+/// Accuracy on the texts of more than `long` characters, read whole,
+/// sentence by sentence and as `reading` says.
+fn compare_long_texts(
+    out: &mut impl Write,
+    model: &SentimentModel,
+    texts: &[Example],
+    long: usize,
+    reading: Reading,
+) -> Result<()> {
+    let long_texts: Vec<&Example> = texts
+        .iter()
+        .filter(|example| example.text.chars().count() > long)
+        .collect();
+    writeln!(
+        out,
+        "texts of more than {long} characters: {} of {}",
+        long_texts.len(),
+        texts.len()
+    )?;
+    let by_sentence = Reading {
+        passage_chars: 0,
+        lede_chars: usize::MAX,
+    };
+    let ways = [
+        ("whole text".to_string(), Reading::WHOLE),
+        ("sentence by sentence".to_string(), by_sentence),
+        (
+            format!(
+                "passages of {}, lede of {}",
+                reading.passage_chars, reading.lede_chars
+            ),
+            reading,
+        ),
+    ];
+    for (name, reading) in ways {
+        let started = Instant::now();
+        let correct = long_texts
+            .iter()
+            .filter(|example| {
+                let score = model.read(&example.text, reading, &[]).overall().score;
+                (score > 0.0) == example.positive
+            })
+            .count();
+        writeln!(
+            out,
+            "  {name:<32} accuracy {:.4}  ({:.0} texts/s)",
+            correct as f64 / long_texts.len().max(1) as f64,
+            long_texts.len() as f64 / started.elapsed().as_secs_f64()
+        )?;
+    }
     Ok(())
 }
 

@@ -428,9 +428,10 @@ fn search_plans_never_exclude_a_matching_document() {
         .map(|document| {
             let prepared = PreparedDocument::new(document);
             let mut tokens = String::new();
-            for field in vane_model::TextField::ALL {
-                vane_query::index_tokens(prepared.text(field), &mut tokens);
-            }
+            vane_query::index_tokens(
+                &vane_model::TextField::ALL.map(|field| prepared.text(field)),
+                &mut tokens,
+            );
             (prepared, tokens)
         })
         .collect();

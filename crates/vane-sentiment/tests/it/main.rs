@@ -3,7 +3,8 @@
 //! and the model file format.
 
 use vane_sentiment::{
-    Example, Label, Language, SentimentModel, TrainingConfig, embedded, score, split, train,
+    Example, Label, Language, Reading, SentimentModel, TrainingConfig, embedded, score, split,
+    train,
 };
 
 fn data(path: &str) -> std::path::PathBuf {
@@ -172,4 +173,48 @@ fn sentiment_around_hits_follows_the_sentences_about_the_brand() {
     );
     assert_eq!(around.label, Label::Negative, "{around:?}");
     assert_eq!(model.score_around(article, &[]), whole);
+}
+
+#[test]
+fn a_short_text_is_read_whole_and_a_long_one_by_its_lede_and_hits() {
+    let model = embedded(Language::Chinese);
+    let short = "屏幕很清晰。电池也耐用，推荐购买。";
+    assert_eq!(
+        model.read(short, Reading::DEFAULT, &[]).overall(),
+        model.score(short)
+    );
+    assert_eq!(
+        model.read(short, Reading::WHOLE, &[]).overall(),
+        model.score(short)
+    );
+
+    // a glowing lede, a long neutral middle and a complaint about the brand
+    // at the very end
+    let lede = "今天的发布会非常精彩，新品设计漂亮，性能出色，现场观众赞不绝口，大家都很满意。";
+    let middle = "会议于上午九点在市会展中心举行，来自各地的代表参加了会议。".repeat(12);
+    let tail = "另外，有用户投诉朗铭手机电池发热严重，售后态度很差，非常失望。";
+    let article = format!("{lede}{middle}{tail}");
+    let brand = article.chars().count() - tail.chars().count()
+        + tail.chars().position(|c| c == '朗').unwrap();
+    let read = model.read(&article, Reading::DEFAULT, &[(brand, brand + 2)]);
+    // the document reads as its lede: the complaint 800 characters on is
+    // not part of it
+    let overall = read.overall();
+    assert!(
+        overall.score > 0.2 && overall.label != Label::Negative,
+        "{overall:?}"
+    );
+    assert_eq!(
+        read.overall(),
+        model.read(&article, Reading::DEFAULT, &[]).overall()
+    );
+    // the mention of the brand is read where the brand is
+    let around = read.around(&[(brand, brand + 2)]);
+    assert_eq!(around.label, Label::Negative, "{around:?}");
+    assert!(around.score < read.overall().score);
+    // read whole, the long neutral middle outweighs both ends
+    assert_ne!(
+        model.read(&article, Reading::WHOLE, &[]).overall(),
+        read.overall()
+    );
 }
