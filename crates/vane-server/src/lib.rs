@@ -12,6 +12,7 @@ mod metrics;
 mod openapi;
 mod params;
 mod routes;
+mod ui;
 mod wire;
 
 pub use error::{ApiError, ErrorBody};
@@ -44,6 +45,8 @@ const MAX_PUSH_BYTES: usize = 64 << 20;
 pub fn router(state: AppState) -> Router {
     use routes::*;
     Router::new()
+        .route("/", get(ui::index))
+        .route("/ui/{*path}", get(ui::asset))
         .route("/healthz", get(health::health))
         .route("/metrics", get(metrics::metrics))
         .route("/api/v1/openapi.json", get(openapi::serve))
@@ -55,6 +58,9 @@ pub fn router(state: AppState) -> Router {
                 .delete(topics::remove),
         )
         .route("/api/v1/topics/{id}/series", get(series::series))
+        .route("/api/v1/topics/{id}/breakdown", get(breakdown::breakdown))
+        .route("/api/v1/query/check", post(query::check))
+        .route("/api/v1/query/preview", get(query::preview))
         .route("/api/v1/sources", get(sources::list).post(sources::create))
         .route(
             "/api/v1/sources/{id}",

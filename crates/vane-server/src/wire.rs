@@ -542,3 +542,84 @@ pub(crate) struct WarningParams {
     /// 1–500 (default 50).
     pub(crate) limit: Option<String>,
 }
+
+/// A query to check.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub(crate) struct QueryCheckRequest {
+    pub(crate) query: String,
+}
+
+/// A valid query: how Vane reads it and what the linter says.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct QueryCheckView {
+    pub(crate) normalized: String,
+    pub(crate) warnings: Vec<LintView>,
+}
+
+/// A lint warning: legal, but probably not what was meant.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct LintView {
+    /// 1-based character column.
+    pub(crate) column: usize,
+    pub(crate) message: String,
+    pub(crate) hint: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct PreviewParams {
+    /// The query to test.
+    pub(crate) q: Option<String>,
+    /// Matching documents to return, 1–500 (default 5).
+    pub(crate) limit: Option<String>,
+}
+
+/// What a query matches among the most recently stored documents.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct PreviewView {
+    pub(crate) query: String,
+    /// Documents read (the newest stored, up to 2,000).
+    pub(crate) scanned: usize,
+    /// How many of them the query matches.
+    pub(crate) matched: usize,
+    pub(crate) samples: Vec<SearchHitView>,
+    pub(crate) took_ms: f64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct BreakdownParams {
+    /// Default: 7 days before `to`.
+    pub(crate) from: Option<String>,
+    /// Default: now.
+    pub(crate) to: Option<String>,
+    /// Sites and authors to list, 1–500 (default 10; twice as many keywords).
+    pub(crate) limit: Option<String>,
+}
+
+/// A topic's mentions by channel, site and author, and their keywords.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct BreakdownView {
+    pub(crate) topic: String,
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) channels: Vec<ShareView>,
+    pub(crate) sites: Vec<ShareView>,
+    pub(crate) authors: Vec<ShareView>,
+    pub(crate) keywords: Vec<KeywordView>,
+}
+
+/// Mentions of one channel, site or author; how many of them negative.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct ShareView {
+    pub(crate) name: String,
+    pub(crate) mentions: u64,
+    pub(crate) negative: u64,
+}
+
+/// A keyword of the recent mentions and its TF-IDF weight.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct KeywordView {
+    pub(crate) term: String,
+    pub(crate) weight: f32,
+}

@@ -108,6 +108,16 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Rollup sums per bucket over channels (or one channel), oldest first.
     async fn series(&self, request: &SeriesRequest) -> Result<Vec<SeriesPoint>>;
     async fn counts(&self) -> Result<Counts>;
+    /// What a topic's mentions published in `[from, to)` are made of:
+    /// mentions per channel (from the rollups), the `limit` sites and
+    /// authors with the most mentions.
+    async fn breakdown(
+        &self,
+        topic: &TopicId,
+        from: Timestamp,
+        to: Timestamp,
+        limit: usize,
+    ) -> Result<Breakdown>;
 
     // --- topics ---
 

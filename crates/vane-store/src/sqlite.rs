@@ -835,6 +835,69 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    async fn breakdown(
+        &self,
+        topic: &TopicId,
+        from: Timestamp,
+        to: Timestamp,
+        limit: usize,
+    ) -> Result<Breakdown> {
+        let topic = topic.as_str().to_string();
+        let limit = limit.min(1_000) as i64;
+        let shares = |rows: Vec<sqlx::sqlite::SqliteRow>| -> Result<Vec<Share>> {
+            rows.iter()
+                .map(|row| {
+                    Ok(Share {
+                        name: row.try_get::<Option<String>, _>(0)?.unwrap_or_default(),
+                        mentions: row.try_get::<i64, _>(1)?.max(0) as u64,
+                        negative: row.try_get::<Option<i64>, _>(2)?.unwrap_or(0).max(0) as u64,
+                    })
+                })
+                .collect()
+        };
+        // hour rollups: the range's first partial hour counts whole
+        let channels = sqlx::query(
+            "SELECT channel, sum(mentions), \
+             sum(CASE sentiment WHEN 'negative' THEN mentions ELSE 0 END) \
+             FROM rollups WHERE topic_id = ? AND bucket_seconds = 3600 \
+             AND bucket_start >= ? AND bucket_start < ? \
+             GROUP BY channel ORDER BY 2 DESC, 1",
+        )
+        .bind(&topic)
+        .bind(Bucket::Hour.start(from))
+        .bind(to.0)
+        .fetch_all(&self.readers)
+        .await?;
+        let sites = sqlx::query(
+            "SELECT site, count(*), sum(sentiment = 'negative') FROM mentions \
+             WHERE topic_id = ? AND published_at >= ? AND published_at < ? AND site <> '' \
+             GROUP BY site ORDER BY 2 DESC, 1 LIMIT ?",
+        )
+        .bind(&topic)
+        .bind(from.0)
+        .bind(to.0)
+        .bind(limit)
+        .fetch_all(&self.readers)
+        .await?;
+        let authors = sqlx::query(
+            "SELECT d.author, count(*), sum(m.sentiment = 'negative') \
+             FROM mentions m JOIN documents d ON d.seq = m.document_seq \
+             WHERE m.topic_id = ? AND m.published_at >= ? AND m.published_at < ? \
+             AND d.author <> '' GROUP BY d.author ORDER BY 2 DESC, 1 LIMIT ?",
+        )
+        .bind(&topic)
+        .bind(from.0)
+        .bind(to.0)
+        .bind(limit)
+        .fetch_all(&self.readers)
+        .await?;
+        Ok(Breakdown {
+            channels: shares(channels)?,
+            sites: shares(sites)?,
+            authors: shares(authors)?,
+        })
+    }
+
     async fn counts(&self) -> Result<Counts> {
         let row = sqlx::query(
             "SELECT (SELECT coalesce(max(seq), 0) FROM documents) AS documents, \

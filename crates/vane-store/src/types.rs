@@ -339,3 +339,20 @@ pub struct Counts {
     pub topics: u64,
     pub sources: u64,
 }
+
+/// A topic's mentions in a time range by channel, site and author
+/// ([`crate::Store::breakdown`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Breakdown {
+    pub channels: Vec<Share>,
+    pub sites: Vec<Share>,
+    pub authors: Vec<Share>,
+}
+
+/// Mentions of one channel, site or author, and how many are negative.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Share {
+    pub name: String,
+    pub mentions: u64,
+    pub negative: u64,
+}

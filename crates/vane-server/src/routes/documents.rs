@@ -1,11 +1,11 @@
 //! `/api/v1/documents` and `/api/v1/documents/{id}`.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::params::{self, ApiQuery};
+use crate::params::{self, ApiPath, ApiQuery};
 use crate::wire::{
     DocumentDetail, DocumentPage, DocumentView, HitView, ListParams, MentionSummary,
 };
@@ -33,7 +33,7 @@ pub(crate) async fn list(
     responses((status = 200, body = DocumentDetail), (status = 404, body = ErrorBody)))]
 pub(crate) async fn show(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<DocumentDetail>> {
     let document =
         state.store.document(&id).await?.ok_or_else(|| {

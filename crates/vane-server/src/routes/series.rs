@@ -1,13 +1,13 @@
 //! `/api/v1/topics/{id}/series`: a topic's time series, from the rollups.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use vane_model::{Timestamp, TopicId};
 use vane_store::{Bucket, SeriesRequest};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::params::{self, ApiQuery};
+use crate::params::{self, ApiPath, ApiQuery};
 use crate::wire::{SeriesParams, SeriesPointView, SeriesView};
 
 /// Volume, stories, sentiment split, engagement and reach per bucket.
@@ -17,7 +17,7 @@ use crate::wire::{SeriesParams, SeriesPointView, SeriesView};
         (status = 404, body = ErrorBody)))]
 pub(crate) async fn series(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiQuery(query): ApiQuery<SeriesParams>,
 ) -> ApiResult<Json<SeriesView>> {
     let topic = TopicId::new(&id);

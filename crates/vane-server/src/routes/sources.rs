@@ -1,12 +1,13 @@
 //! `/api/v1/sources` and `/api/v1/sources/{id}`: feeds and API pollers.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use vane_model::{SourceConfig, SourceId, SourceKind, SourceState};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::params::ApiPath;
 use crate::wire::SourceView;
 
 fn view(config: &SourceConfig, state: &SourceState) -> SourceView {
@@ -95,7 +96,7 @@ pub(crate) async fn create(
     responses((status = 200, body = SourceView), (status = 404, body = ErrorBody)))]
 pub(crate) async fn show(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<SourceView>> {
     let (config, source_state) = state
         .store
@@ -113,7 +114,7 @@ pub(crate) async fn show(
         (status = 400, body = ErrorBody)))]
 pub(crate) async fn replace(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     crate::params::ApiJson(mut body): crate::params::ApiJson<serde_json::Value>,
 ) -> ApiResult<(StatusCode, Json<SourceView>)> {
     if let Some(object) = body.as_object_mut() {
@@ -141,7 +142,7 @@ pub(crate) async fn replace(
     responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
 pub(crate) async fn remove(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     if state.store.delete_source(&SourceId::new(&id)).await? {
         Ok(StatusCode::NO_CONTENT)

@@ -2,11 +2,11 @@
 //! their propagation paths.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::params::{self, ApiQuery};
+use crate::params::{self, ApiPath, ApiQuery};
 use crate::wire::{DocumentView, StoryDetail, StoryParams, StoryView};
 
 /// Stories within the filter, largest first.
@@ -28,7 +28,7 @@ pub(crate) async fn list(
     responses((status = 200, body = StoryDetail), (status = 404, body = ErrorBody)))]
 pub(crate) async fn show(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<StoryDetail>> {
     let documents = state.store.story(&id).await?;
     if documents.is_empty() {

@@ -3,13 +3,13 @@
 //! activates it in the pipeline at once.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use vane_model::TopicId;
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::params::ApiJson;
+use crate::params::{ApiJson, ApiPath};
 use crate::wire::{TopicInput, TopicView};
 
 fn check_id(id: &str) -> ApiResult<()> {
@@ -72,7 +72,7 @@ pub(crate) async fn create(
     responses((status = 200, body = TopicView), (status = 404, body = ErrorBody)))]
 pub(crate) async fn show(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<TopicView>> {
     let topic = state
         .store
@@ -90,7 +90,7 @@ pub(crate) async fn show(
         (status = 400, body = ErrorBody)))]
 pub(crate) async fn replace(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<TopicInput>,
 ) -> ApiResult<(StatusCode, Json<TopicView>)> {
     check_id(&id)?;
@@ -110,7 +110,7 @@ pub(crate) async fn replace(
     responses((status = 204, description = "Deleted"), (status = 404, body = ErrorBody)))]
 pub(crate) async fn remove(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     if state.pipeline.delete_topic(&TopicId::new(&id)).await? {
         Ok(StatusCode::NO_CONTENT)

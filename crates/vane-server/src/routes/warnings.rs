@@ -3,7 +3,7 @@
 //! topic's level now) and `/api/v1/topics/{id}/mute`.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -11,7 +11,7 @@ use vane_model::{Timestamp, TopicId};
 
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::params::{self, ApiJson, ApiQuery};
+use crate::params::{self, ApiJson, ApiPath, ApiQuery};
 use crate::wire::{CurrentLevel, WarningPage, WarningParams, WarningView};
 
 /// Level changes, newest first.
@@ -62,10 +62,11 @@ pub(crate) struct Acknowledgement {
 /// Marks a warning as seen by someone.
 #[utoipa::path(post, path = "/api/v1/warnings/{seq}/acknowledge", tag = "warnings",
     params(("seq" = i64, Path, description = "Warning number")), request_body = Acknowledgement,
-    responses((status = 204, description = "Acknowledged"), (status = 404, body = ErrorBody)))]
+    responses((status = 204, description = "Acknowledged"), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
 pub(crate) async fn acknowledge(
     State(state): State<AppState>,
-    Path(seq): Path<i64>,
+    ApiPath(seq): ApiPath<i64>,
     ApiJson(body): ApiJson<Acknowledgement>,
 ) -> ApiResult<StatusCode> {
     if body.by.trim().is_empty() {
@@ -101,7 +102,7 @@ pub(crate) struct Mute {
     responses((status = 204, description = "Muted"), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(crate) async fn mute(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<Mute>,
 ) -> ApiResult<StatusCode> {
     if !(1..=10_080).contains(&body.minutes) {
@@ -128,7 +129,7 @@ pub(crate) async fn mute(
     responses((status = 204, description = "Unmuted")))]
 pub(crate) async fn unmute(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<StatusCode> {
     state.pipeline.mute_topic(&TopicId::new(&id), None).await?;
     Ok(StatusCode::NO_CONTENT)

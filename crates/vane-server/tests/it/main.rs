@@ -333,8 +333,20 @@ async fn errors_share_one_shape_and_the_openapi_document_lists_every_route() {
         ("/api/v1/search", "missing_query"),
         ("/api/v1/nothing-here", "not_found"),
         ("/api/v1/stories/none", "story_not_found"),
+        (
+            "/api/v1/warnings/99999999999999999999/acknowledge",
+            "invalid_path",
+        ),
+        ("/api/v1/topics/none/breakdown", "topic_not_found"),
+        ("/api/v1/query/preview?q=a%20AND%20(", "invalid_query"),
     ] {
-        let (status, body) = server.get(path).await;
+        let (status, body) = if path.ends_with("/acknowledge") {
+            server
+                .send(reqwest::Method::POST, path, json!({"by": "me"}))
+                .await
+        } else {
+            server.get(path).await
+        };
         assert!(status == 400 || status == 404, "{path}: {status}");
         assert_eq!(body["error"]["code"], code, "{path}: {body}");
         assert!(!body["error"]["message"].as_str().unwrap().is_empty());
@@ -347,6 +359,9 @@ async fn errors_share_one_shape_and_the_openapi_document_lists_every_route() {
         "/api/v1/topics",
         "/api/v1/topics/{id}",
         "/api/v1/topics/{id}/series",
+        "/api/v1/topics/{id}/breakdown",
+        "/api/v1/query/check",
+        "/api/v1/query/preview",
         "/api/v1/sources",
         "/api/v1/mentions",
         "/api/v1/documents",
@@ -539,4 +554,128 @@ async fn the_event_stream_announces_warnings_and_the_list_shows_them() {
     assert_eq!(response.status().as_u16(), 204);
     let (_, list) = server.get("/api/v1/warnings").await;
     assert_eq!(list["items"][0]["acknowledged_by"], "duty officer");
+}
+
+#[tokio::test]
+async fn the_editor_checks_and_previews_queries_and_a_topic_breaks_down_by_channel_site_and_author()
+{
+    let server = start().await;
+    // check: the normalised query and lint warnings, or the error's column
+    let (status, body) = server
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/query/check",
+            json!({"query": "小米 OR xiaomi"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["normalized"], "小米 OR xiaomi");
+    let (status, body) = server
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/query/check",
+            json!({"query": "小米 AND (召回 OR"}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_query"))
+    );
+    assert!(body["error"]["column"].as_u64().unwrap() > 1, "{body}");
+
+    server
+        .send(
+            reqwest::Method::POST,
+            "/api/v1/topics",
+            json!({"id": "mi", "query": "小米 OR xiaomi"}),
+        )
+        .await;
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let now = Timestamp(seconds - 60).to_string();
+    let mut batch = String::new();
+    for (id, site, author, body) in [
+        ("a", "weibo.com", "老王", "小米手机发热严重，非常失望。"),
+        ("b", "weibo.com", "老王", "小米汽车质量太差，刹车失灵。"),
+        (
+            "c",
+            "news.example",
+            "记者",
+            "小米发布新款手机，设计漂亮，性能出色。",
+        ),
+        ("d", "news.example", "记者", "今天天气很好，公园里人很多。"),
+    ] {
+        batch.push_str(&format!(
+            "{}\n",
+            json!({"id": id, "body": body, "site": site, "author": author,
+                "channel": if site == "weibo.com" { "weibo" } else { "news" }, "published_at": now})
+        ));
+    }
+    let (status, _) = server.push(batch, Some(TOKEN)).await;
+    assert_eq!(status, 202);
+    server.settle().await;
+
+    // preview: what the query would match among recent documents
+    let (status, preview) = server
+        .get("/api/v1/query/preview?q=小米%20AND%20失望")
+        .await;
+    assert_eq!(status, 200, "{preview}");
+    assert_eq!(
+        (preview["scanned"].as_u64(), preview["matched"].as_u64()),
+        (Some(4), Some(1))
+    );
+    assert_eq!(preview["samples"][0]["document"]["id"], "a");
+    assert_eq!(preview["samples"][0]["hits"].as_array().unwrap().len(), 2);
+
+    // breakdown: channels from the rollups, sites and authors from the mentions
+    let (status, breakdown) = server.get("/api/v1/topics/mi/breakdown").await;
+    assert_eq!(status, 200, "{breakdown}");
+    assert_eq!(
+        breakdown["channels"][0],
+        json!({"name": "weibo", "mentions": 2, "negative": 2})
+    );
+    assert_eq!(
+        breakdown["channels"][1],
+        json!({"name": "news", "mentions": 1, "negative": 0})
+    );
+    assert_eq!(
+        breakdown["sites"][0],
+        json!({"name": "weibo.com", "mentions": 2, "negative": 2})
+    );
+    assert_eq!(breakdown["authors"][0]["name"], "老王");
+    assert!(!breakdown["keywords"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_dashboard_is_served_from_the_binary() {
+    let server = start().await;
+    for (path, kind, marker) in [
+        ("/", "text/html", "/ui/app.js"),
+        ("/ui/app.js", "text/javascript", "query/check"),
+        ("/ui/app.css", "text/css", ".mention"),
+        (
+            "/ui/vendor/echarts/echarts.min.js",
+            "text/javascript",
+            "echarts",
+        ),
+        ("/ui/vendor/echarts/LICENSE", "text/plain", "Apache License"),
+    ] {
+        let response = server
+            .client
+            .get(format!("{}{path}", server.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(content_type.starts_with(kind), "{path}: {content_type}");
+        assert!(response.text().await.unwrap().contains(marker), "{path}");
+    }
+    let (status, _) = server.get("/ui/nothing.js").await;
+    assert_eq!(status, 404);
 }

@@ -1,0 +1,99 @@
+//! `/api/v1/topics/{id}/breakdown`: what a topic's mentions in a time range
+//! are made of — channels (from the rollups), top sites and authors, and
+//! the keywords of its most recent mentions.
+
+use axum::Json;
+use axum::extract::State;
+use vane_model::{Timestamp, TopicId};
+use vane_store::Filter;
+
+use crate::AppState;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::params::{self, ApiPath, ApiQuery};
+use crate::wire::{BreakdownParams, BreakdownView, KeywordView, ShareView};
+
+/// Mentions the keywords are drawn from: the newest of the range.
+const KEYWORD_MENTIONS: usize = 300;
+
+/// Channel mix, top sites and authors (with their negative mentions) and
+/// keywords of a topic over a time range (default: the last 7 days).
+#[utoipa::path(get, path = "/api/v1/topics/{id}/breakdown", tag = "topics",
+    params(("id" = String, Path, description = "Topic id"), BreakdownParams),
+    responses((status = 200, body = BreakdownView), (status = 400, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub(crate) async fn breakdown(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<BreakdownParams>,
+) -> ApiResult<Json<BreakdownView>> {
+    let topic = TopicId::new(&id);
+    if state.store.topic(&topic).await?.is_none() {
+        return Err(ApiError::not_found(
+            "topic_not_found",
+            format!("no topic `{id}`"),
+        ));
+    }
+    let to = params::time("to", query.to.as_deref())?.unwrap_or_else(params::now);
+    let from = params::time("from", query.from.as_deref())?.unwrap_or(Timestamp(to.0 - 7 * 86_400));
+    if from >= to {
+        return Err(ApiError::bad_request(
+            "invalid_parameter",
+            "from must be before to",
+        ));
+    }
+    let limit = params::limit(query.limit.as_deref(), 10)?;
+    let breakdown = state.store.breakdown(&topic, from, to, limit).await?;
+    let mentions = state
+        .store
+        .mentions(
+            &Filter {
+                topic: Some(topic.clone()),
+                from: Some(from),
+                to: Some(to),
+                ..Filter::default()
+            },
+            None,
+            KEYWORD_MENTIONS,
+        )
+        .await?;
+    let (mut chinese, mut english) = (String::new(), String::new());
+    for mention in &mentions.items {
+        let document = &mention.document.document;
+        let text = if document.lang == "zh" {
+            &mut chinese
+        } else {
+            &mut english
+        };
+        text.push_str(&document.title);
+        text.push('\n');
+        text.push_str(&document.body);
+        text.push('\n');
+    }
+    let mut keywords: Vec<KeywordView> = [(chinese, true), (english, false)]
+        .into_iter()
+        .filter(|(text, _)| !text.is_empty())
+        .flat_map(|(text, is_chinese)| vane_text::keywords(&text, is_chinese, limit * 2))
+        .map(|(term, weight)| KeywordView { term, weight })
+        .collect();
+    keywords.sort_by(|a, b| b.weight.total_cmp(&a.weight));
+    keywords.truncate(limit * 2);
+    let shares = |shares: Vec<vane_store::Share>| {
+        shares
+            .into_iter()
+            .map(|share| ShareView {
+                name: share.name,
+                mentions: share.mentions,
+                negative: share.negative,
+            })
+            .collect()
+    };
+    Ok(Json(BreakdownView {
+        topic: id,
+        from: from.to_string(),
+        to: to.to_string(),
+        channels: shares(breakdown.channels),
+        sites: shares(breakdown.sites),
+        authors: shares(breakdown.authors),
+        keywords,
+    }))
+}
