@@ -104,6 +104,7 @@ for (let waited = 0; waited < 180; waited += 5) {
 await visit('warnings', '#/warnings');
 check(await page.locator('#warnings-table tr').count() > 1, 'warnings: the demo crisis raised warnings, listed with evidence');
 await visit('sources', '#/sources');
+check(await page.locator('#sources-table tr[data-source]').count() > 0, 'sources: the demo source is listed with its activity');
 
 // the editor: a bad query's column underlined, then a preview of a good one
 await visit('editor', '#/editor/lumio');

@@ -13,7 +13,7 @@ const I18N = {
     graph: '传播图', query: '查询式', validQuery: '查询式有效', preview: '预览', save: '保存', name: '名称', id: '标识',
     brand: '品牌', competitor: '竞品', matched: '匹配', scanned: '扫描最近文档', results: '结果', noResults: '无结果',
     level: '级别', score: '分数', time: '时间', evidence: '依据', acknowledge: '确认', acknowledged: '已确认',
-    mute: '静默1小时', muted: '已静默', lastFetch: '最近抓取', perDay: '条目 / 抓取次数', expected: '预期', errors: '错误',
+    mute: '静默1小时', muted: '已静默', lastFetch: '最近抓取', perDay: '近24小时 / 日均', pushed: '推送/导入', disabled: '已停用', expected: '预期', errors: '错误',
     deadLetters: '死信', noSources: '尚未配置信源：可用 `vane sources add` 或 API 添加。', share: '占比',
     components: '分项', velocity: '增速', negShare: '负面占比', authority: '权威', sensitivity: '敏感', spread: '扩散',
     baseline: '基线', topSites: '主要站点', rules: '规则', edit: '编辑', newTopic: '新建专题', saved: '已保存',
@@ -30,7 +30,7 @@ const I18N = {
     graph: 'Propagation graph', query: 'Query', validQuery: 'Valid query', preview: 'Preview', save: 'Save', name: 'Name', id: 'Id',
     brand: 'Brand', competitor: 'Competitor', matched: 'matched', scanned: 'of the most recent documents', results: 'Results', noResults: 'No results',
     level: 'Level', score: 'Score', time: 'Time', evidence: 'Evidence', acknowledge: 'Acknowledge', acknowledged: 'Acknowledged',
-    mute: 'Mute 1 h', muted: 'Muted', lastFetch: 'Last fetch', perDay: 'Items / fetches', expected: 'expected', errors: 'Errors',
+    mute: 'Mute 1 h', muted: 'Muted', lastFetch: 'Last fetch', perDay: 'Last 24 h / daily average', pushed: 'push / import', disabled: 'disabled', expected: 'expected', errors: 'Errors',
     deadLetters: 'Dead letters', noSources: 'No sources configured yet: add one with `vane sources add` or the API.', share: 'Share',
     components: 'Components', velocity: 'velocity', negShare: 'negative share', authority: 'authority', sensitivity: 'sensitivity', spread: 'spread',
     baseline: 'baseline', topSites: 'top sites', rules: 'rules', edit: 'Edit', newTopic: 'New topic', saved: 'Saved',
@@ -418,25 +418,30 @@ async function warningsPage(page) {
 }
 
 async function sourcesPage(page) {
-  const [sources, letters] = await Promise.all([api('sources'), api('dead-letters?limit=200')]);
+  const [sources, activity, letters] = await Promise.all([api('sources'), api('sources/activity'), api('dead-letters?limit=100')]);
   page.append(el('h1', {}, t('sources')));
-  const lettersBySource = {};
-  for (const letter of letters.items) lettersBySource[letter.source_id || ''] = (lettersBySource[letter.source_id || ''] || 0) + 1;
-  if (!sources.length) page.append(el('p', { class: 'muted card' }, t('noSources')));
-  else page.append(el('div', { class: 'card' }, el('table', { id: 'sources-table' },
+  const configs = Object.fromEntries(sources.map((s) => [s.config.id, s]));
+  const ids = [...new Set([...sources.map((s) => s.config.id), ...activity.map((a) => a.source_id)])];
+  const seconds = (value) => (value ? new Date(value * 1000).toISOString() : null);
+  const rows = ids.map((id) => {
+    const source = configs[id];
+    const seen = activity.find((a) => a.source_id === id) || { last_day: 0, last_week: 0, daily_average: 0, dead_letters_week: 0 };
+    const state = source ? source.state : {};
+    // a source delivering under half its usual daily rate is flagged
+    const low = seen.daily_average >= 5 && seen.last_day < seen.daily_average / 2;
+    return el('tr', { 'data-source': id === null ? '(push)' : id },
+      el('td', {}, id === null ? t('pushed') : id), el('td', {}, source ? source.config.kind : t('pushed')),
+      el('td', {}, source ? source.config.url : '–'),
+      el('td', {}, source ? time(seconds(state.last_fetch_at)) : time(seen.last_received)),
+      el('td', { class: 'num' + (low ? ' error' : '') }, fmt(seen.last_day), el('span', { class: 'muted' }, ` / ${t('expected')} ${fmt(Math.round(seen.daily_average))}`)),
+      el('td', { class: 'num' }, source ? fmt(state.errors) : '–', state.consecutive_failures ? el('span', { class: 'error' }, ` (${state.consecutive_failures})`) : null),
+      el('td', { class: 'num' }, fmt(seen.dead_letters_week)),
+      el('td', {}, source ? (source.config.enabled ? (state.last_error || 'ok') : t('disabled')) : 'ok'));
+  });
+  page.append(el('div', { class: 'card' }, rows.length ? el('table', { id: 'sources-table' },
     el('tr', {}, [t('id'), t('type'), t('url'), t('lastFetch'), t('perDay'), t('errors'), t('deadLetters'), t('state')].map((h) => el('th', {}, h))),
-    sources.map(({ config, state }) => {
-      const seconds = (value) => (value ? new Date(value * 1000).toISOString() : null);
-      const fetchesPerDay = config.interval_seconds ? Math.round(86400 / config.interval_seconds) : null;
-      return el('tr', {}, el('td', {}, config.id), el('td', {}, config.kind), el('td', {}, config.url),
-        el('td', {}, time(seconds(state.last_fetch_at))),
-        el('td', { class: 'num' }, fmt(state.items), ' / ', fmt(state.fetches),
-          fetchesPerDay ? el('span', { class: 'muted' }, ` (${t('expected')} ${fmt(fetchesPerDay)}/d)`) : null),
-        el('td', { class: 'num' }, fmt(state.errors), state.consecutive_failures ? el('span', { class: 'error' }, ` (${state.consecutive_failures})`) : null),
-        el('td', { class: 'num' }, fmt(lettersBySource[config.id] || 0)),
-        el('td', {}, config.enabled ? (state.last_error || 'ok') : '–'));
-    }))));
-  page.append(el('div', { class: 'card' }, el('h2', {}, t('deadLetters'), ` (${fmt(letters.items.length)})`),
+    rows) : el('p', { class: 'muted' }, t('noSources'))));
+  page.append(el('div', { class: 'card' }, el('h2', {}, t('deadLetters'), ` (${fmt(letters.items.length)}${letters.next ? '+' : ''})`),
     el('table', {}, letters.items.slice(0, 50).map((l) => el('tr', {}, el('td', {}, time(l.at)), el('td', {}, l.source_id || '–'), el('td', {}, l.reason))))));
 }
 

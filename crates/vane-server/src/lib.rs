@@ -62,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/query/check", post(query::check))
         .route("/api/v1/query/preview", get(query::preview))
         .route("/api/v1/sources", get(sources::list).post(sources::create))
+        .route("/api/v1/sources/activity", get(sources::activity))
         .route(
             "/api/v1/sources/{id}",
             get(sources::show)

@@ -14,7 +14,7 @@ use crate::routes::*;
         health::health, crate::metrics::metrics,
         topics::list, topics::create, topics::show, topics::replace, topics::remove,
         series::series, breakdown::breakdown, query::check, query::preview,
-        sources::list, sources::create, sources::show, sources::replace, sources::remove,
+        sources::list, sources::activity, sources::create, sources::show, sources::replace, sources::remove,
         mentions::list, documents::list, documents::show, search::search,
         stories::list, stories::show, dead_letters::list, ingest::ingest, stream::stream,
         warnings::list, warnings::current, warnings::acknowledge, warnings::mute, warnings::unmute,

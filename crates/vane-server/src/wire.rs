@@ -623,3 +623,18 @@ pub(crate) struct KeywordView {
     pub(crate) term: String,
     pub(crate) weight: f32,
 }
+
+/// What a source delivered lately.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub(crate) struct SourceActivityView {
+    /// Null for documents pushed or imported without a source.
+    pub(crate) source_id: Option<String>,
+    /// Documents received in the last 24 hours.
+    pub(crate) last_day: u64,
+    /// Documents received in the last 7 days.
+    pub(crate) last_week: u64,
+    /// `last_week / 7`: the rate the last day is measured against.
+    pub(crate) daily_average: f64,
+    pub(crate) last_received: Option<String>,
+    pub(crate) dead_letters_week: u64,
+}

@@ -158,6 +158,11 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// Newest first.
     async fn dead_letters(&self, after: Option<i64>, limit: usize)
     -> Result<Page<DeadLetter, i64>>;
+    /// Documents received per source (`None`: pushed or imported without
+    /// one) in the day and the week before `now`, with the last arrival and
+    /// the dead letters of the week: a source's health is its last day
+    /// against its usual rate.
+    async fn source_activity(&self, now: Timestamp) -> Result<Vec<SourceActivity>>;
 }
 
 /// The document of an inbox item as stored: what the pipeline gets back.

@@ -898,6 +898,54 @@ impl Store for SqliteStore {
         })
     }
 
+    async fn source_activity(&self, now: Timestamp) -> Result<Vec<SourceActivity>> {
+        let (day, week) = (now.0 - 86_400, now.0 - 7 * 86_400);
+        // documents by arrival: the newest rows, read backwards until a week ago
+        let rows = sqlx::query(
+            "SELECT source_id, sum(received_at >= ?), count(*), max(received_at) \
+             FROM documents WHERE received_at >= ? AND received_at <= ? GROUP BY source_id",
+        )
+        .bind(day)
+        .bind(week)
+        .bind(now.0)
+        .fetch_all(&self.readers)
+        .await?;
+        let letters = sqlx::query(
+            "SELECT source_id, count(*) FROM dead_letters WHERE at >= ? GROUP BY source_id",
+        )
+        .bind(week)
+        .fetch_all(&self.readers)
+        .await?;
+        let mut activity: Vec<SourceActivity> = rows
+            .iter()
+            .map(|row| {
+                Ok(SourceActivity {
+                    source_id: row.try_get::<Option<String>, _>(0)?.map(SourceId::new),
+                    last_day: row.try_get::<Option<i64>, _>(1)?.unwrap_or(0).max(0) as u64,
+                    last_week: row.try_get::<i64, _>(2)?.max(0) as u64,
+                    last_received: row.try_get::<Option<i64>, _>(3)?.map(Timestamp),
+                    dead_letters_week: 0,
+                })
+            })
+            .collect::<Result<_>>()?;
+        for row in &letters {
+            let source = row.try_get::<Option<String>, _>(0)?.map(SourceId::new);
+            let count = row.try_get::<i64, _>(1)?.max(0) as u64;
+            match activity.iter_mut().find(|entry| entry.source_id == source) {
+                Some(entry) => entry.dead_letters_week = count,
+                None => activity.push(SourceActivity {
+                    source_id: source,
+                    last_day: 0,
+                    last_week: 0,
+                    last_received: None,
+                    dead_letters_week: count,
+                }),
+            }
+        }
+        activity.sort_by(|a, b| b.last_week.cmp(&a.last_week));
+        Ok(activity)
+    }
+
     async fn counts(&self) -> Result<Counts> {
         let row = sqlx::query(
             "SELECT (SELECT coalesce(max(seq), 0) FROM documents) AS documents, \

@@ -356,3 +356,13 @@ pub struct Share {
     pub mentions: u64,
     pub negative: u64,
 }
+
+/// What one source delivered lately ([`crate::Store::source_activity`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceActivity {
+    pub source_id: Option<SourceId>,
+    pub last_day: u64,
+    pub last_week: u64,
+    pub last_received: Option<Timestamp>,
+    pub dead_letters_week: u64,
+}

@@ -8,7 +8,7 @@ use vane_model::{SourceConfig, SourceId, SourceKind, SourceState};
 use crate::AppState;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::params::ApiPath;
-use crate::wire::SourceView;
+use crate::wire::{SourceActivityView, SourceView};
 
 fn view(config: &SourceConfig, state: &SourceState) -> SourceView {
     SourceView {
@@ -29,6 +29,11 @@ pub(crate) fn validate(config: &SourceConfig) -> ApiResult<()> {
         return Err(invalid(format!(
             "source id `{id}` must be letters, digits, `-`, `_` or `.`"
         )));
+    }
+    if id == "activity" {
+        return Err(invalid(
+            "`activity` is reserved: /api/v1/sources/activity is the sources' activity".into(),
+        ));
     }
     let scheme_ok = config.url.starts_with("http://") || config.url.starts_with("https://");
     if !scheme_ok {
@@ -61,6 +66,29 @@ pub(crate) async fn list(State(state): State<AppState>) -> ApiResult<Json<Vec<So
         sources
             .iter()
             .map(|(config, state)| view(config, state))
+            .collect(),
+    ))
+}
+
+/// What each source delivered in the last day against its daily average
+/// over the week, with its last arrival and the week's dead letters;
+/// `source_id` null: pushed or imported documents.
+#[utoipa::path(get, path = "/api/v1/sources/activity", tag = "sources",
+    responses((status = 200, body = Vec<SourceActivityView>)))]
+pub(crate) async fn activity(
+    State(state): State<AppState>,
+) -> ApiResult<Json<Vec<SourceActivityView>>> {
+    let rows = state.store.source_activity(crate::params::now()).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|row| SourceActivityView {
+                source_id: row.source_id.map(|id| id.as_str().to_string()),
+                last_day: row.last_day,
+                last_week: row.last_week,
+                daily_average: row.last_week as f64 / 7.0,
+                last_received: row.last_received.map(|time| time.to_string()),
+                dead_letters_week: row.dead_letters_week,
+            })
             .collect(),
     ))
 }

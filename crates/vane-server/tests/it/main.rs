@@ -363,6 +363,7 @@ async fn errors_share_one_shape_and_the_openapi_document_lists_every_route() {
         "/api/v1/query/check",
         "/api/v1/query/preview",
         "/api/v1/sources",
+        "/api/v1/sources/activity",
         "/api/v1/mentions",
         "/api/v1/documents",
         "/api/v1/search",
@@ -646,6 +647,18 @@ async fn the_editor_checks_and_previews_queries_and_a_topic_breaks_down_by_chann
     );
     assert_eq!(breakdown["authors"][0]["name"], "老王");
     assert!(!breakdown["keywords"].as_array().unwrap().is_empty());
+
+    // source health: what arrived in the last day against the week
+    let (status, activity) = server.get("/api/v1/sources/activity").await;
+    assert_eq!(status, 200, "{activity}");
+    assert_eq!(activity[0]["source_id"], Value::Null);
+    assert_eq!(
+        (
+            activity[0]["last_day"].as_u64(),
+            activity[0]["last_week"].as_u64()
+        ),
+        (Some(4), Some(4))
+    );
 }
 
 #[tokio::test]
