@@ -942,7 +942,7 @@ impl Store for SqliteStore {
                 }),
             }
         }
-        activity.sort_by(|a, b| b.last_week.cmp(&a.last_week));
+        activity.sort_by_key(|entry| std::cmp::Reverse(entry.last_week));
         Ok(activity)
     }
 
