@@ -239,7 +239,10 @@ async function mentionStream(page, id, hours) {
   async function load() {
     const query = new URLSearchParams({ topic: id, from: isoAgo(hours), limit: '60' });
     for (const [key, value] of Object.entries(filters)) if (value) query.set(key, value);
-    const mentions = await api('mentions?' + query);
+    // copies counted over the whole story, not only this page of mentions
+    const [mentions, stories] = await Promise.all([api('mentions?' + query),
+      api(`stories?topic=${encodeURIComponent(id)}&from=${isoAgo(hours)}&limit=200`)]);
+    const storySizes = Object.fromEntries(stories.map((story) => [story.story_id, story.documents]));
     fill(list);
     const byStory = {};
     for (const item of mentions.items) byStory[item.document.story_id] = (byStory[item.document.story_id] || 0) + 1;
@@ -247,7 +250,8 @@ async function mentionStream(page, id, hours) {
     for (const item of mentions.items) {
       if (shown.has(item.document.story_id)) continue;
       shown.add(item.document.story_id);
-      list.append(mentionNode(item, byStory[item.document.story_id] - 1));
+      const size = Math.max(storySizes[item.document.story_id] || 0, byStory[item.document.story_id]);
+      list.append(mentionNode(item, size - 1));
     }
     if (!mentions.items.length) list.append(el('p', { class: 'muted' }, t('noResults')));
   }

@@ -136,6 +136,23 @@ pub(crate) fn filter(
     })
 }
 
+/// A time range from `from` and `to` parameters: `to` defaults to now,
+/// `from` to seven days before `to`, and `from` must come first.
+pub(crate) fn range(
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(Timestamp, Timestamp), ApiError> {
+    let to = time("to", to)?.unwrap_or_else(now);
+    let from = time("from", from)?.unwrap_or(Timestamp(to.0 - 7 * 86_400));
+    if from >= to {
+        return Err(ApiError::bad_request(
+            "invalid_parameter",
+            "from must be before to",
+        ));
+    }
+    Ok((from, to))
+}
+
 pub(crate) fn now() -> Timestamp {
     Timestamp(
         std::time::SystemTime::now()

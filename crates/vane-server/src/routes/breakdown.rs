@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use vane_model::{Timestamp, TopicId};
+use vane_model::TopicId;
 use vane_store::Filter;
 
 use crate::AppState;
@@ -33,14 +33,7 @@ pub(crate) async fn breakdown(
             format!("no topic `{id}`"),
         ));
     }
-    let to = params::time("to", query.to.as_deref())?.unwrap_or_else(params::now);
-    let from = params::time("from", query.from.as_deref())?.unwrap_or(Timestamp(to.0 - 7 * 86_400));
-    if from >= to {
-        return Err(ApiError::bad_request(
-            "invalid_parameter",
-            "from must be before to",
-        ));
-    }
+    let (from, to) = params::range(query.from.as_deref(), query.to.as_deref())?;
     let limit = params::limit(query.limit.as_deref(), 10)?;
     let breakdown = state.store.breakdown(&topic, from, to, limit).await?;
     let mentions = state

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use vane_model::{Timestamp, TopicId};
+use vane_model::TopicId;
 use vane_store::{Bucket, SeriesRequest};
 
 use crate::AppState;
@@ -33,14 +33,7 @@ pub(crate) async fn series(
             .parse::<Bucket>()
             .map_err(|error| ApiError::bad_request("invalid_parameter", error))?,
     };
-    let to = params::time("to", query.to.as_deref())?.unwrap_or_else(params::now);
-    let from = params::time("from", query.from.as_deref())?.unwrap_or(Timestamp(to.0 - 7 * 86_400));
-    if from >= to {
-        return Err(ApiError::bad_request(
-            "invalid_parameter",
-            "from must be before to",
-        ));
-    }
+    let (from, to) = params::range(query.from.as_deref(), query.to.as_deref())?;
     // a minute series over a year would be half a million points
     if (to.0 - from.0) / bucket.seconds() > 20_000 {
         return Err(ApiError::bad_request(
