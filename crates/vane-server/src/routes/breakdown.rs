@@ -15,6 +15,29 @@ use crate::wire::{BreakdownParams, BreakdownView, KeywordView, ShareView};
 /// Mentions the keywords are drawn from: the newest of the range.
 const KEYWORD_MENTIONS: usize = 300;
 
+/// Words news reports are written with whatever they report: not what a
+/// topic's coverage is about.
+const REPORTING_WORDS: &[&str] = &[
+    "记者",
+    "近日",
+    "日前",
+    "获悉",
+    "来源",
+    "报道",
+    "据悉",
+    "表示",
+    "消息",
+    "今天",
+    "昨天",
+    "reported",
+    "according",
+    "reporter",
+    "reporters",
+    "source",
+    "today",
+    "yesterday",
+];
+
 /// Channel mix, top sites and authors (with their negative mentions) and
 /// keywords of a topic over a time range (default: the last 7 days).
 #[utoipa::path(get, path = "/api/v1/topics/{id}/breakdown", tag = "topics",
@@ -27,12 +50,15 @@ pub(crate) async fn breakdown(
     ApiQuery(query): ApiQuery<BreakdownParams>,
 ) -> ApiResult<Json<BreakdownView>> {
     let topic = TopicId::new(&id);
-    if state.store.topic(&topic).await?.is_none() {
+    let Some(definition) = state.store.topic(&topic).await? else {
         return Err(ApiError::not_found(
             "topic_not_found",
             format!("no topic `{id}`"),
         ));
-    }
+    };
+    // the topic's own terms (and the pieces the segmenter cuts them into)
+    // are what every mention has: the keywords are what else is said
+    let own_terms = definition.query.to_lowercase();
     let (from, to) = params::range(query.from.as_deref(), query.to.as_deref())?;
     let limit = params::limit(query.limit.as_deref(), 10)?;
     let breakdown = state.store.breakdown(&topic, from, to, limit).await?;
@@ -65,7 +91,10 @@ pub(crate) async fn breakdown(
     let mut keywords: Vec<KeywordView> = [(chinese, true), (english, false)]
         .into_iter()
         .filter(|(text, _)| !text.is_empty())
-        .flat_map(|(text, is_chinese)| vane_text::keywords(&text, is_chinese, limit * 2))
+        .flat_map(|(text, is_chinese)| vane_text::keywords(&text, is_chinese, limit * 4))
+        .filter(|(term, _)| {
+            !own_terms.contains(term.as_str()) && !REPORTING_WORDS.contains(&term.as_str())
+        })
         .map(|(term, weight)| KeywordView { term, weight })
         .collect();
     keywords.sort_by(|a, b| b.weight.total_cmp(&a.weight));
