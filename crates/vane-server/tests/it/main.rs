@@ -646,7 +646,15 @@ async fn the_editor_checks_and_previews_queries_and_a_topic_breaks_down_by_chann
         json!({"name": "weibo.com", "mentions": 2, "negative": 2})
     );
     assert_eq!(breakdown["authors"][0]["name"], "老王");
-    assert!(!breakdown["keywords"].as_array().unwrap().is_empty());
+    let keywords: Vec<&str> = breakdown["keywords"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|keyword| keyword["term"].as_str().unwrap())
+        .collect();
+    assert!(!keywords.is_empty());
+    // what else is said, not the topic's own terms
+    assert!(!keywords.contains(&"小米"), "{keywords:?}");
 
     // source health: what arrived in the last day against the week
     let (status, activity) = server.get("/api/v1/sources/activity").await;
