@@ -93,6 +93,21 @@ const time = (iso) => (iso ? new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN
 const isoAgo = (hours) => new Date(Date.now() - hours * 3600e3).toISOString().replace(/\.\d+Z$/, 'Z');
 const hashArg = () => decodeURIComponent(location.hash.split('/').slice(2).join('/'));
 
+// Hourly points from `hours` ago to now, empty hours as zeros: the series
+// holds only the buckets that had mentions, and a chart drawn from those
+// alone would close the gaps and bend the time axis.
+function hourly(points, hours) {
+  const byStart = Object.fromEntries(points.map((p) => [Date.parse(p.bucket_start), p]));
+  const hour = 3600e3;
+  const last = Math.floor(Date.now() / hour) * hour;
+  const filled = [];
+  for (let at = Math.floor((Date.now() - hours * hour) / hour) * hour; at <= last; at += hour) {
+    filled.push(byStart[at] || { bucket_start: new Date(at).toISOString().replace(/\.\d+Z$/, 'Z'), mentions: 0, stories: 0,
+      positive: 0, neutral: 0, negative: 0, engagement: 0, views: 0, reach: 0, authority: 0 });
+  }
+  return filled;
+}
+
 function totals(points) {
   const sum = { mentions: 0, positive: 0, neutral: 0, negative: 0, engagement: 0, reach: 0 };
   for (const p of points) for (const key of Object.keys(sum)) sum[key] += p[key];
@@ -137,7 +152,8 @@ async function overview(page) {
   const [topics, current] = await Promise.all([api('topics'), api('warnings/current')]);
   const levels = Object.fromEntries(current.map((w) => [w.topic, w.level]));
   const from = isoAgo(72);
-  const series = await Promise.all(topics.map((topic) => api(`topics/${encodeURIComponent(topic.id)}/series?bucket=hour&from=${from}`)));
+  const series = (await Promise.all(topics.map((topic) => api(`topics/${encodeURIComponent(topic.id)}/series?bucket=hour&from=${from}`))))
+    .map((s) => ({ ...s, points: hourly(s.points, 72) }));
   const sums = series.map((s) => totals(s.points));
   const brandTotal = brandTopics(topics, sums).reduce((acc, i) => acc + sums[i].mentions, 0);
   page.append(el('h1', {}, t('overview')));
@@ -192,6 +208,7 @@ async function topicPage(page) {
     api(`topics/${encodeURIComponent(id)}/breakdown?from=${from}`),
     api(`stories?topic=${encodeURIComponent(id)}&from=${from}&limit=8`),
   ]);
+  series.points = hourly(series.points, hours);
   page.append(el('h1', {}, topic.name, ' ', el('a', { class: 'plain', href: '#/editor/' + encodeURIComponent(id) }, t('edit'))));
   const volume = el('div', { class: 'chart', id: 'volume-chart' });
   const mix = el('div', { class: 'chart', id: 'channel-chart' });
@@ -452,7 +469,8 @@ async function sourcesPage(page) {
 async function competitorsPage(page) {
   const topics = await api('topics');
   const from = isoAgo(72);
-  const series = await Promise.all(topics.map((topic) => api(`topics/${encodeURIComponent(topic.id)}/series?bucket=hour&from=${from}`)));
+  const series = (await Promise.all(topics.map((topic) => api(`topics/${encodeURIComponent(topic.id)}/series?bucket=hour&from=${from}`))))
+    .map((s) => ({ ...s, points: hourly(s.points, 72) }));
   const sums = series.map((s) => totals(s.points));
   const chosen = brandTopics(topics, sums);
   page.append(el('h1', {}, t('competitors')));
