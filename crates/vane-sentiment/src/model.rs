@@ -181,14 +181,20 @@ impl SentimentModel {
         let ranges = vane_text::sentences(text);
         let length = ranges.last().map_or(0, |range| range.end);
         let mut features = Vec::new();
-        if ranges.len() <= 1 || (spans.is_empty() && length <= reading.passage_chars) {
+        let mut passages = Vec::new();
+        let whole = ranges.len() <= 1 || length <= reading.passage_chars;
+        if whole {
             extract(self.language, text, &mut features);
-            return TextScores {
-                model: self,
-                passages: vec![self.parts(&features)],
-                sentences: vec![None; ranges.len()],
-                ranges,
-            };
+            passages.push(self.parts(&features));
+            // with one sentence, or no hits, there is nothing more to read
+            if ranges.len() <= 1 || spans.is_empty() {
+                return TextScores {
+                    model: self,
+                    passages,
+                    sentences: vec![None; ranges.len()],
+                    ranges,
+                };
+            }
         }
         let chars: Vec<char> = text.chars().collect();
         let mut scratch = String::new();
@@ -198,13 +204,8 @@ impl SentimentModel {
             extract(self.language, &scratch, features);
             self.parts(features)
         };
-        let mut passages = Vec::new();
-        if length <= reading.passage_chars {
-            extract(self.language, text, &mut features);
-            passages.push(self.parts(&features));
-        }
-        let mut first = passages.len() * ranges.len();
-        while first < ranges.len() && ranges[first].start < reading.lede_chars.max(1) {
+        let mut first = 0;
+        while !whole && first < ranges.len() && ranges[first].start < reading.lede_chars.max(1) {
             let start = ranges[first].start;
             let mut last = first;
             while ranges

@@ -6,7 +6,7 @@ const I18N = {
   zh: {
     overview: '总览', topic: '专题', search: '检索', editor: '专题编辑', warnings: '预警', sources: '信源',
     competitors: '竞品对比', story: '传播路径', volume: '声量', favourability: '好感度', net: '净情感',
-    sov: '声量占比', openWarning: '当前预警', mentions: '提及', positive: '正面', neutral: '中性', negative: '负面',
+    sov: '声量占比', mentions: '提及', positive: '正面', neutral: '中性', negative: '负面',
     channels: '渠道分布', sites: '热门站点', authors: '活跃作者', keywords: '关键词', hot: '热点事件',
     stream: '提及流', copies: '篇转载', all: '全部', channel: '渠道', sentiment: '情感', site: '站点', language: '语言',
     last24h: '近24小时', last72h: '近72小时', last7d: '近7天', live: '实时', first: '首发', timeline: '时间线',
@@ -14,16 +14,16 @@ const I18N = {
     brand: '品牌', competitor: '竞品', matched: '匹配', scanned: '扫描最近文档', results: '结果', noResults: '无结果',
     level: '级别', score: '分数', time: '时间', evidence: '依据', acknowledge: '确认', acknowledged: '已确认',
     mute: '静默1小时', muted: '已静默', lastFetch: '最近抓取', perDay: '近24小时 / 日均', pushed: '推送/导入', disabled: '已停用', expected: '预期', errors: '错误',
-    deadLetters: '死信', noSources: '尚未配置信源：可用 `vane sources add` 或 API 添加。', share: '占比',
-    components: '分项', velocity: '增速', negShare: '负面占比', authority: '权威', sensitivity: '敏感', spread: '扩散',
+    deadLetters: '死信', noSources: '尚未配置信源：可用 `vane sources add` 或 API 添加。',
+    velocity: '增速', negShare: '负面占比', authority: '权威', sensitivity: '敏感', spread: '扩散',
     baseline: '基线', topSites: '主要站点', rules: '规则', edit: '编辑', newTopic: '新建专题', saved: '已保存',
-    documents: '篇', searchHint: '例如：(朗铭 OR lumio) AND (发烫 OR overheat*)', reason: '原因', state: '状态',
-    loading: '加载中…', took: '耗时', noWarnings: '暂无预警', enabled: '启用', type: '类型', url: '地址',
+    documents: '篇', searchHint: '例如：(朗铭 OR lumio) AND (发烫 OR overheat*)', state: '状态',
+    loading: '加载中…', took: '耗时', noWarnings: '暂无预警', type: '类型', url: '地址',
   },
   en: {
     overview: 'Overview', topic: 'Topic', search: 'Search', editor: 'Topic editor', warnings: 'Warnings', sources: 'Sources',
     competitors: 'Competitors', story: 'Propagation', volume: 'Volume', favourability: 'Favourability', net: 'Net sentiment',
-    sov: 'Share of voice', openWarning: 'Open warning', mentions: 'Mentions', positive: 'Positive', neutral: 'Neutral', negative: 'Negative',
+    sov: 'Share of voice', mentions: 'Mentions', positive: 'Positive', neutral: 'Neutral', negative: 'Negative',
     channels: 'Channel mix', sites: 'Top sites', authors: 'Top authors', keywords: 'Keywords', hot: 'Hot events',
     stream: 'Mention stream', copies: 'copies', all: 'All', channel: 'Channel', sentiment: 'Sentiment', site: 'Site', language: 'Language',
     last24h: 'Last 24 h', last72h: 'Last 72 h', last7d: 'Last 7 days', live: 'live', first: 'First publisher', timeline: 'Timeline',
@@ -31,11 +31,11 @@ const I18N = {
     brand: 'Brand', competitor: 'Competitor', matched: 'matched', scanned: 'of the most recent documents', results: 'Results', noResults: 'No results',
     level: 'Level', score: 'Score', time: 'Time', evidence: 'Evidence', acknowledge: 'Acknowledge', acknowledged: 'Acknowledged',
     mute: 'Mute 1 h', muted: 'Muted', lastFetch: 'Last fetch', perDay: 'Last 24 h / daily average', pushed: 'push / import', disabled: 'disabled', expected: 'expected', errors: 'Errors',
-    deadLetters: 'Dead letters', noSources: 'No sources configured yet: add one with `vane sources add` or the API.', share: 'Share',
-    components: 'Components', velocity: 'velocity', negShare: 'negative share', authority: 'authority', sensitivity: 'sensitivity', spread: 'spread',
+    deadLetters: 'Dead letters', noSources: 'No sources configured yet: add one with `vane sources add` or the API.',
+    velocity: 'velocity', negShare: 'negative share', authority: 'authority', sensitivity: 'sensitivity', spread: 'spread',
     baseline: 'baseline', topSites: 'top sites', rules: 'rules', edit: 'Edit', newTopic: 'New topic', saved: 'Saved',
-    documents: 'documents', searchHint: 'e.g. (朗铭 OR lumio) AND (发烫 OR overheat*)', reason: 'Reason', state: 'State',
-    loading: 'Loading…', took: 'took', noWarnings: 'No warnings', enabled: 'Enabled', type: 'Type', url: 'URL',
+    documents: 'documents', searchHint: 'e.g. (朗铭 OR lumio) AND (发烫 OR overheat*)', state: 'State',
+    loading: 'Loading…', took: 'took', noWarnings: 'No warnings', type: 'Type', url: 'URL',
   },
 };
 const LEVELS = { none: ['无', 'none'], blue: ['蓝', 'blue'], yellow: ['黄', 'yellow'], orange: ['橙', 'orange'], red: ['红', 'red'] };
@@ -143,7 +143,7 @@ function mentionNode(item, copies) {
       el('span', {}, d.channel), el('span', {}, time(d.published_at)),
       copies > 0 ? el('a', { class: 'copies', href: '#/story/' + encodeURIComponent(d.story_id) }, '+' + copies + ' ' + t('copies')) : null),
     d.title ? el('div', { class: 'text' }, el('b', {}, highlighted(d.title, item.hits, 'title'))) : null,
-    el('div', { class: 'text' }, highlighted(d.body.length > 400 ? d.body : d.body, item.hits, 'body')));
+    el('div', { class: 'text' }, highlighted(d.body, item.hits, 'body')));
 }
 
 // ---------- pages ----------
