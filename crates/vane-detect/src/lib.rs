@@ -17,7 +17,9 @@ pub use classify::{
 };
 pub use cluster::{SparseVector, Vectorizer, k_means, normalized_mutual_information};
 pub use events::{Event, EventConfig, EventDocument, HeatWeights, detect_events};
-pub use stories::{Assignment, StoryConfig, StoryIndex, StoryKey, StoryMember, strip_credits};
+pub use stories::{
+    Assignment, StoryConfig, StoryIndex, StoryKey, StoryMember, may_have_credits, strip_credits,
+};
 pub use warnings::{
     Components, Evidence, Level, LevelChange, Observation, TopicWarnings, WarningConfig,
     WarningWeights,

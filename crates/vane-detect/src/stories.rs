@@ -68,7 +68,7 @@ struct Live {
 /// What the index compares a text by: its fingerprint and exact content
 /// hash, both after wire credits are stripped. Pure, so it can be computed
 /// in parallel before the sequential assignment.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoryKey {
     fingerprint: Fingerprint,
     content: u64,
@@ -78,11 +78,75 @@ impl StoryKey {
     pub fn of(text: &str) -> StoryKey {
         // normalised once for both: this runs on every document
         let normalized = NormalizedText::new(&strip_credits(text));
+        StoryKey::of_normalized(&[&normalized])
+    }
+
+    /// The key of `text` when its parts are normalised already (the
+    /// matcher's title and body, `text` being `"title\nbody"`): the same
+    /// key as [`StoryKey::of`] without normalising again, unless `text`
+    /// has something [`strip_credits`] takes out.
+    pub fn of_parts(text: &str, parts: &[&NormalizedText]) -> StoryKey {
+        if may_have_credits(text) {
+            return StoryKey::of(text);
+        }
+        StoryKey::of_normalized(parts)
+    }
+
+    fn of_normalized(parts: &[&NormalizedText]) -> StoryKey {
         StoryKey {
-            fingerprint: Fingerprint::of_normalized(&normalized),
-            content: content_hash(&normalized),
+            fingerprint: Fingerprint::of_fields(parts),
+            content: content_hash(parts),
         }
     }
+}
+
+/// Every text [`strip_credits`] looks for; a text with none of them anywhere
+/// comes out of it with its lines trimmed only, which leaves its tokens as
+/// they were.
+const CREDIT_MARKS: [&str; 23] = [
+    "来源：",
+    "来源:",
+    "责任编辑",
+    "编辑：",
+    "原标题",
+    "本文来自",
+    "转载",
+    "Editing by",
+    "Reporting by",
+    "Writing by",
+    "Copyright",
+    "(c) ",
+    "（记者",
+    "版权声明",
+    "免责声明",
+    "版权所有",
+    "All rights reserved",
+    "©",
+    "(Reuters) - ",
+    "(AP) - ",
+    "(AFP) - ",
+    "(Reuters) —",
+    "(AP) —",
+];
+
+/// Whether [`strip_credits`] may change the tokens of `text`.
+pub fn may_have_credits(text: &str) -> bool {
+    static MARKS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    MARKS
+        .get_or_init(|| {
+            aho_corasick::AhoCorasick::new(CREDIT_MARKS).expect("the credit marks build")
+        })
+        .is_match(text)
+        // a byline of its own: `（本报记者 张三）`
+        || text.contains("记者") && text.lines().any(|line| is_byline(line.trim()))
+}
+
+/// A short line in full-width brackets naming a reporter.
+fn is_byline(trimmed: &str) -> bool {
+    trimmed.starts_with('（')
+        && trimmed.ends_with('）')
+        && trimmed.contains("记者")
+        && trimmed.chars().count() <= 40
 }
 
 /// Members of one LSH band a new document is compared with at most.
@@ -122,7 +186,7 @@ pub fn strip_credits(text: &str) -> String {
         let credit_line = ["来源：", "来源:", "责任编辑", "编辑：", "原标题", "本文来自", "转载", "Editing by", "Reporting by", "Writing by", "Copyright", "(c) "]
             .iter()
             .any(|marker| trimmed.starts_with(marker))
-            || trimmed.chars().count() <= 40 && trimmed.starts_with('（') && trimmed.ends_with('）') && trimmed.contains("记者")
+            || is_byline(trimmed)
             // site disclaimers, the same on every article of a site
             || ["版权声明", "免责声明", "版权所有", "All rights reserved", "©"].iter().any(|marker| trimmed.starts_with(marker))
             || trimmed.contains("版权所有") && trimmed.contains("转载");
@@ -154,12 +218,14 @@ pub fn strip_credits(text: &str) -> String {
     kept
 }
 
-fn content_hash(normalized: &NormalizedText) -> u64 {
+fn content_hash(parts: &[&NormalizedText]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for token in &normalized.tokens {
-        for byte in normalized.folded_token(token).bytes().chain([0]) {
-            hash ^= byte as u64;
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
+    for normalized in parts {
+        for token in &normalized.tokens {
+            for byte in normalized.folded_token(token).bytes().chain([0]) {
+                hash ^= byte as u64;
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
         }
     }
     hash

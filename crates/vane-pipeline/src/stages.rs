@@ -348,8 +348,14 @@ fn analyse(
         }
     };
     let text = story_text(&document);
-    let story_key = StoryKey::of(&text);
     let prepared = PreparedDocument::new(&document);
+    let story_key = StoryKey::of_parts(
+        &text,
+        &[
+            prepared.text(TextField::Title),
+            prepared.text(TextField::Body),
+        ],
+    );
     let matches: Vec<(TopicId, Vec<MentionHit>)> = percolator
         .percolate(&prepared, scratch, true)
         .into_iter()

@@ -18,19 +18,34 @@ const NEGATORS: &[&str] = &[
 /// How many words after a negator are marked as negated.
 const NEGATION_SCOPE: usize = 3;
 
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// FNV-1a over more bytes, from a hash state.
+#[inline]
+fn fnv(mut hash: u64, bytes: &[u8]) -> u64 {
+    for &byte in bytes {
+        hash ^= byte as u64;
+        hash = hash.wrapping_mul(FNV_PRIME);
+    }
+    hash
+}
+
+/// The state after a part and the separator before the next part.
+#[inline]
+fn separated(hash: u64) -> u64 {
+    (hash ^ 0x1F).wrapping_mul(FNV_PRIME)
+}
+
 /// Stable 64-bit FNV-1a: feature ids must not change between builds, or
 /// committed models would silently stop matching their features.
 fn hash(parts: &[&[u8]]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut hash = FNV_OFFSET;
     for (index, part) in parts.iter().enumerate() {
         if index > 0 {
-            hash ^= 0x1F;
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
+            hash = separated(hash);
         }
-        for &byte in *part {
-            hash ^= byte as u64;
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
+        hash = fnv(hash, part);
     }
     hash
 }
@@ -39,47 +54,52 @@ fn hash(parts: &[&[u8]]) -> u64 {
 /// model keeps as many low bits as it has buckets.
 pub(crate) fn extract(language: Language, text: &str, out: &mut Vec<u32>) {
     out.clear();
-    let normalized = NormalizedText::new(text);
-    let mut push = |parts: &[&[u8]]| out.push(hash(parts) as u32);
+    let mut push = |hash: u64| out.push(hash as u32);
     match language {
         Language::Chinese => {
             // characters of the folded text, spaces collapsed; punctuation
             // kept (！ and ？ carry sentiment), digits and Latin letters too
-            let chars: Vec<char> = normalized
-                .folded
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect();
-            let mut buffer = [0u8; 16];
-            for start in 0..chars.len() {
-                for length in 1..=3 {
-                    if start + length > chars.len() {
-                        break;
-                    }
-                    let mut used = 0;
-                    for c in &chars[start..start + length] {
-                        used += c.encode_utf8(&mut buffer[used..]).len();
-                    }
-                    push(&[b"c", &buffer[..used]]);
+            let mut folded = String::new();
+            NormalizedText::fold_into(text, &mut folded);
+            let mut compact = String::with_capacity(folded.len());
+            let mut ends: Vec<usize> = Vec::with_capacity(folded.len() / 2);
+            for c in folded.chars().filter(|c| !c.is_whitespace()) {
+                compact.push(c);
+                ends.push(compact.len());
+            }
+            // the 1-, 2- and 3-grams from each character: one hash state
+            // extended character by character (the same hashes as
+            // `hash(&[b"c", gram])`)
+            let bytes = compact.as_bytes();
+            let gram = separated(fnv(FNV_OFFSET, b"c"));
+            let mut start = 0;
+            for first in 0..ends.len() {
+                let mut state = gram;
+                let mut from = start;
+                for &end in &ends[first..ends.len().min(first + 3)] {
+                    state = fnv(state, &bytes[from..end]);
+                    push(state);
+                    from = end;
                 }
+                start = ends[first];
             }
             // words and word pairs from jieba's segmentation
-            let text: String = chars.iter().collect();
             let mut previous: Option<&str> = None;
-            for token in jieba().cut(&text, false) {
+            for token in jieba().cut(&compact, false) {
                 let word = token.word;
                 if word.chars().all(|c| !c.is_alphanumeric()) {
                     previous = None;
                     continue;
                 }
-                push(&[b"w", word.as_bytes()]);
+                push(hash(&[b"w", word.as_bytes()]));
                 if let Some(before) = previous {
-                    push(&[b"b", before.as_bytes(), word.as_bytes()]);
+                    push(hash(&[b"b", before.as_bytes(), word.as_bytes()]));
                 }
                 previous = Some(word);
             }
         }
         Language::English => {
+            let normalized = NormalizedText::new(text);
             let words: Vec<&str> = normalized
                 .tokens
                 .iter()
@@ -91,14 +111,14 @@ pub(crate) fn extract(language: Language, text: &str, out: &mut Vec<u32>) {
             for (index, word) in words.iter().enumerate() {
                 let negated = index < negated_until;
                 let marker: &[u8] = if negated { b"n" } else { b"w" };
-                push(&[marker, word.as_bytes()]);
+                push(hash(&[marker, word.as_bytes()]));
                 if let Some((before, before_negated)) = previous {
                     let marker: &[u8] = if before_negated || negated {
                         b"nb"
                     } else {
                         b"b"
                     };
-                    push(&[marker, before.as_bytes(), word.as_bytes()]);
+                    push(hash(&[marker, before.as_bytes(), word.as_bytes()]));
                 }
                 if NEGATORS.contains(word) {
                     negated_until = index + 1 + NEGATION_SCOPE;
@@ -112,11 +132,11 @@ pub(crate) fn extract(language: Language, text: &str, out: &mut Vec<u32>) {
                 .count()
                 .min(3);
             if exclamations > 0 {
-                push(&[b"!", &[exclamations as u8]]);
+                push(hash(&[b"!", &[exclamations as u8]]));
             }
         }
     }
-    push(&[b"bias"]);
+    push(hash(&[b"bias"]));
     out.sort_unstable();
     out.dedup();
 }

@@ -82,21 +82,28 @@ impl Fingerprint {
 
     /// The fingerprint of a text normalised already.
     pub fn of_normalized(normalized: &NormalizedText) -> Fingerprint {
-        let tokens: Vec<u64> = normalized
-            .tokens
+        Fingerprint::of_fields(&[normalized])
+    }
+
+    /// The fingerprint of texts normalised already, read one after the
+    /// other as one text (the tokens of `"title\nbody"` are the title's
+    /// and then the body's).
+    pub fn of_fields(fields: &[&NormalizedText]) -> Fingerprint {
+        let tokens: Vec<u64> = fields
             .iter()
-            .map(|token| token_hash(normalized.folded_token(token)))
+            .flat_map(|normalized| {
+                normalized
+                    .tokens
+                    .iter()
+                    .map(|token| token_hash(normalized.folded_token(token)))
+            })
             .collect();
-        let han = normalized
-            .tokens
+        let han = fields
             .iter()
+            .flat_map(|normalized| &normalized.tokens)
             .filter(|token| token.kind == TokenKind::Han)
             .count();
-        let width = if han * 2 >= normalized.tokens.len().max(1) {
-            4
-        } else {
-            3
-        };
+        let width = if han * 2 >= tokens.len().max(1) { 4 } else { 3 };
         let mut hashes: Vec<u64> = if tokens.len() < width {
             // a text shorter than one shingle is one shingle
             if tokens.is_empty() {

@@ -188,6 +188,36 @@ impl NormalizedText {
         }
     }
 
+    /// Appends the folded form of `text` to `out`: exactly
+    /// `NormalizedText::new(text).folded`, without building the tokens or
+    /// the cased form (for readers of the folded text only).
+    pub fn fold_into(text: &str, out: &mut String) {
+        out.reserve(text.len());
+        let mut chars = NormalizedChars::new(text, true);
+        loop {
+            if let Some((run, _)) = chars.take_ascii_run() {
+                let base = out.len();
+                out.push_str(run);
+                out[base..].make_ascii_lowercase();
+                continue;
+            }
+            if let Some((run, _)) = chars.take_ideograph_run() {
+                let bytes = run.as_bytes();
+                for at in (0..bytes.len()).step_by(3) {
+                    let Some(c) = ideograph_at(bytes, at) else {
+                        break;
+                    };
+                    out.push(to_simplified(c));
+                }
+                continue;
+            }
+            let Some((c, _, _)) = chars.next() else {
+                break;
+            };
+            fold_char(c, out);
+        }
+    }
+
     /// The folded (matching) form of a token.
     #[inline]
     pub fn folded_token(&self, token: &Token) -> &str {
@@ -250,6 +280,21 @@ mod tests {
             .collect();
         assert_eq!(spans, ["Ｒｅｄｍｉ", "Note", "輿", "情", "cafe\u{301}"]);
         assert_eq!(text.cased_token(&text.tokens[4]), "café");
+    }
+
+    #[test]
+    fn folding_alone_gives_the_folded_text() {
+        let mut folded = String::new();
+        for text in [
+            "小米SU7發布會，雷軍說：「ＡＢＣ　１２３」",
+            "Ｃａｆé ÉCOLE ﬁ ㍿ Straße İstanbul ΣΑΣ",
+            "a輿情𠀀ご😀 e\u{301} ｶﾞ 한국어 \u{3000}x\ty",
+            "",
+        ] {
+            folded.clear();
+            NormalizedText::fold_into(text, &mut folded);
+            assert_eq!(folded, NormalizedText::new(text).folded, "{text}");
+        }
     }
 
     #[test]

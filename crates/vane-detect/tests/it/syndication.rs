@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use vane_text::Seeded;
 
-use vane_detect::{StoryConfig, StoryIndex};
+use vane_detect::{StoryConfig, StoryIndex, StoryKey, may_have_credits};
 use vane_model::Timestamp;
 use vane_text::{keywords, sentences, traditional_to_simplified_pairs};
 
@@ -262,4 +262,31 @@ fn stories_group_syndicated_copies_and_find_the_first_publisher() {
         first_accuracy >= 0.95,
         "first-publisher accuracy {first_accuracy}"
     );
+}
+
+#[test]
+fn a_key_from_the_matchers_normalised_title_and_body_is_the_key_of_the_text() {
+    let (documents, _) = generate(7);
+    let mut without_credits = 0;
+    for document in &documents {
+        let (title, body) = document
+            .text
+            .split_once('\n')
+            .unwrap_or((document.text.as_str(), ""));
+        let text = format!("{title}\n{body}");
+        let parts = [
+            vane_text::NormalizedText::new(title),
+            vane_text::NormalizedText::new(body),
+        ];
+        assert_eq!(
+            StoryKey::of_parts(&text, &[&parts[0], &parts[1]]),
+            StoryKey::of(&text),
+            "{}",
+            document.id
+        );
+        without_credits += usize::from(!may_have_credits(&text));
+    }
+    // both ways are taken: texts with credits are normalised again
+    assert!(without_credits > documents.len() / 5, "{without_credits}");
+    assert!(without_credits < documents.len(), "{without_credits}");
 }
