@@ -107,8 +107,12 @@ impl SearchLiteral {
 /// positions keeps only which documents hold a term, and a 2 KB article
 /// repeats most of its terms.
 pub fn index_tokens(fields: &[&NormalizedText], out: &mut String) {
-    let mut words: FxHashSet<&str> = FxHashSet::default();
-    let mut characters: FxHashSet<char> = FxHashSet::default();
+    // sized for the tokens up front: growing the sets rehashed them
+    let tokens: usize = fields.iter().map(|text| text.tokens.len()).sum();
+    let mut words: FxHashSet<&str> =
+        FxHashSet::with_capacity_and_hasher(tokens / 2, Default::default());
+    let mut characters: FxHashSet<char> =
+        FxHashSet::with_capacity_and_hasher(tokens / 2, Default::default());
     for text in fields {
         for token in &text.tokens {
             match token.kind {

@@ -3,10 +3,10 @@
 //! written for this purpose (not trained on the labelled data). Anger and
 //! fear come first in ties: they are what a crisis team must see.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
+use rustc_hash::FxHashMap;
 use vane_text::NormalizedText;
 
 use crate::Language;
@@ -270,8 +270,9 @@ fn chinese_lexicon() -> &'static ChineseLexicon {
     })
 }
 
-fn english_lexicon() -> &'static HashMap<&'static str, Emotion> {
-    static LEXICON: OnceLock<HashMap<&'static str, Emotion>> = OnceLock::new();
+fn english_lexicon() -> &'static FxHashMap<&'static str, Emotion> {
+    // looked up for every word of every English document
+    static LEXICON: OnceLock<FxHashMap<&'static str, Emotion>> = OnceLock::new();
     LEXICON.get_or_init(|| {
         ENGLISH
             .iter()
