@@ -134,7 +134,10 @@ pub fn may_have_credits(text: &str) -> bool {
     static MARKS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     MARKS
         .get_or_init(|| {
-            aho_corasick::AhoCorasick::new(CREDIT_MARKS).expect("the credit marks build")
+            aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(CREDIT_MARKS)
+                .expect("the credit marks build")
         })
         .is_match(text)
         // a byline of its own: `（本报记者 张三）`

@@ -264,7 +264,11 @@ fn chinese_lexicon() -> &'static ChineseLexicon {
             .flat_map(|(emotion, words)| words.iter().map(move |word| (*word, *emotion)))
             .unzip();
         ChineseLexicon {
-            automaton: AhoCorasick::new(patterns).expect("a small lexicon"),
+            // a DFA: every Chinese document's title and body are scanned
+            automaton: AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(patterns)
+                .expect("a small lexicon"),
             emotions,
         }
     })
