@@ -100,10 +100,8 @@ impl StoryKey {
     }
 }
 
-/// Every text [`strip_credits`] looks for; a text with none of them anywhere
-/// comes out of it with its lines trimmed only, which leaves its tokens as
-/// they were.
-const CREDIT_MARKS: [&str; 23] = [
+/// Lines starting with these are wire credits, bylines and editor lines.
+const CREDIT_LINE_STARTS: [&str; 12] = [
     "来源：",
     "来源:",
     "责任编辑",
@@ -116,12 +114,20 @@ const CREDIT_MARKS: [&str; 23] = [
     "Writing by",
     "Copyright",
     "(c) ",
-    "（记者",
+];
+/// Lines starting with these are site disclaimers, the same on every
+/// article of a site.
+const DISCLAIMER_STARTS: [&str; 5] = [
     "版权声明",
     "免责声明",
     "版权所有",
     "All rights reserved",
     "©",
+];
+/// An inline byline: `（记者 张三）`.
+const INLINE_BYLINE: &str = "（记者";
+/// Wire prefixes: the text before and including them is a credit.
+const WIRE_PREFIXES: [&str; 5] = [
     "(Reuters) - ",
     "(AP) - ",
     "(AFP) - ",
@@ -134,9 +140,17 @@ pub fn may_have_credits(text: &str) -> bool {
     static MARKS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     MARKS
         .get_or_init(|| {
+            // every mark strip_credits looks for, found anywhere: a text with
+            // none of them comes out of it with its lines trimmed only, which
+            // leaves its tokens as they were
+            let marks = CREDIT_LINE_STARTS
+                .iter()
+                .chain(&DISCLAIMER_STARTS)
+                .chain(&WIRE_PREFIXES)
+                .chain(&[INLINE_BYLINE]);
             aho_corasick::AhoCorasick::builder()
                 .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .build(CREDIT_MARKS)
+                .build(marks)
                 .expect("the credit marks build")
         })
         .is_match(text)
@@ -186,31 +200,24 @@ pub fn strip_credits(text: &str) -> String {
     let mut kept = String::with_capacity(text.len());
     for line in text.lines() {
         let trimmed = line.trim();
-        let credit_line = ["来源：", "来源:", "责任编辑", "编辑：", "原标题", "本文来自", "转载", "Editing by", "Reporting by", "Writing by", "Copyright", "(c) "]
+        let credit_line = CREDIT_LINE_STARTS
             .iter()
+            .chain(&DISCLAIMER_STARTS)
             .any(|marker| trimmed.starts_with(marker))
             || is_byline(trimmed)
-            // site disclaimers, the same on every article of a site
-            || ["版权声明", "免责声明", "版权所有", "All rights reserved", "©"].iter().any(|marker| trimmed.starts_with(marker))
             || trimmed.contains("版权所有") && trimmed.contains("转载");
         if credit_line {
             continue;
         }
         let mut line = trimmed.to_string();
         // inline credits: （记者 张三） and "(Reuters) -" at the start
-        while let Some(start) = line.find("（记者") {
+        while let Some(start) = line.find(INLINE_BYLINE) {
             let Some(end) = line[start..].find('）') else {
                 break;
             };
             line.replace_range(start..start + end + '）'.len_utf8(), "");
         }
-        for wire in [
-            "(Reuters) - ",
-            "(AP) - ",
-            "(AFP) - ",
-            "(Reuters) —",
-            "(AP) —",
-        ] {
+        for wire in WIRE_PREFIXES {
             if let Some(at) = line.find(wire) {
                 line = line[at + wire.len()..].to_string();
             }
