@@ -5,7 +5,9 @@
 //! pool of reader connections serves the API concurrently, reading the
 //! last committed state. `synchronous = NORMAL` in WAL mode keeps every
 //! committed transaction through a crash of the process (`kill -9`); only
-//! a power loss can take the last few back.
+//! a power loss can take the last few back. A third connection copies the
+//! WAL into the database file after each commit (a passive checkpoint),
+//! on its own thread, so that the writer never does.
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -41,6 +43,10 @@ const ROWS_PER_INSERT: usize = 250;
 pub struct SqliteStore {
     writer: SqlitePool,
     readers: SqlitePool,
+    /// Runs the WAL checkpoints ([`spawn_checkpoints`]).
+    checkpointer: SqlitePool,
+    /// Wakes the checkpoints after a commit.
+    checkpoint: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl SqliteStore {
@@ -60,23 +66,74 @@ impl SqliteStore {
             .min_connections(1)
             .idle_timeout(None)
             .max_lifetime(None)
-            .connect_with(options.clone().pragma("cache_size", "-32768"))
+            .connect_with(
+                options
+                    .clone()
+                    .pragma("cache_size", "-32768")
+                    .pragma("wal_autocheckpoint", "0"),
+            )
             .await?;
         MIGRATIONS.run(&writer).await?;
+        let checkpointer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options.clone().pragma("cache_size", "-2048"))
+            .await?;
+        let checkpoint = spawn_checkpoints(checkpointer.clone());
         let readers = SqlitePoolOptions::new()
             .max_connections(4)
             .idle_timeout(None)
             .max_lifetime(None)
             .connect_with(options.read_only(true).pragma("cache_size", "-8192"))
             .await?;
-        Ok(SqliteStore { writer, readers })
+        Ok(SqliteStore {
+            writer,
+            readers,
+            checkpointer,
+            checkpoint,
+        })
     }
 
-    /// Closes both pools, checkpointing the WAL.
+    /// Closes the pools; the writer, closed last, checkpoints the WAL.
     pub async fn close(&self) {
         self.readers.close().await;
+        self.checkpointer.close().await;
+        self.checkpoint.notify_one();
         self.writer.close().await;
     }
+}
+
+/// Longest time between checkpoints when nothing is committed through
+/// [`Store::commit`] (topic edits, warnings and the like still grow the WAL).
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(30);
+
+/// Copies the WAL into the database on its own connection (so on its own
+/// thread): after each commit it is woken, and a passive checkpoint runs
+/// beside the writer's next transaction instead of inside it. The writer
+/// does not checkpoint (`wal_autocheckpoint = 0`); with it doing so, the
+/// page copies and the `fsync`s held up every few batches of an import.
+fn spawn_checkpoints(pool: SqlitePool) -> std::sync::Arc<tokio::sync::Notify> {
+    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    let woken = std::sync::Arc::clone(&wake);
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                () = woken.notified() => {}
+                () = tokio::time::sleep(CHECKPOINT_EVERY) => {}
+            }
+            if pool.is_closed() {
+                break;
+            }
+            // a checkpoint that cannot finish (a reader holds old pages)
+            // copies what it can; the next one takes the rest
+            let _ = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&pool)
+                .await;
+        }
+    });
+    wake
 }
 
 fn polarity(text: &str) -> Result<Polarity> {
@@ -303,6 +360,7 @@ impl Store for SqliteStore {
         insert_dead_letters(&mut transaction, dead_letters).await?;
         outcome.dead_letters = dead_letters.len();
         transaction.commit().await?;
+        self.checkpoint.notify_one();
         Ok(outcome)
     }
 
@@ -535,6 +593,7 @@ impl Store for SqliteStore {
                 .await?;
         }
         transaction.commit().await?;
+        self.checkpoint.notify_one();
         Ok(Committed { inserted })
     }
 

@@ -380,3 +380,30 @@ async fn a_long_chinese_body_with_a_bracket_is_no_panic() {
     assert_eq!(summary.new, 1);
     assert_eq!(store.document_mentions("long").await.unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn committed_batches_reach_the_database_file_while_the_store_is_open() {
+    // the writer does not checkpoint; the store's checkpoint connection
+    // copies the WAL into the database file after each commit
+    let (directory, store) = store().await;
+    let pipeline = pipeline_with(store.clone(), TOPICS).await;
+    let body = "小米公司今天发布了新款手机，售价三千九百九十九元。".repeat(40);
+    let items: Vec<_> = (0..200)
+        .map(|index| received(document(&format!("d{index}"), "小米新品", &body, index)))
+        .collect();
+    let stored_bytes = 200 * body.len() as u64;
+    pipeline.ingest(items, Vec::new()).await.unwrap();
+    let file = directory.path().join("vane.db");
+    let mut size = 0;
+    for _ in 0..100 {
+        size = std::fs::metadata(&file).unwrap().len();
+        if size >= stored_bytes {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        size >= stored_bytes,
+        "the database file holds {size} bytes, the committed bodies {stored_bytes}"
+    );
+}
