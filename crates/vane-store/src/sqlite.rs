@@ -6,8 +6,8 @@
 //! last committed state. `synchronous = NORMAL` in WAL mode keeps every
 //! committed transaction through a crash of the process (`kill -9`); only
 //! a power loss can take the last few back. A third connection copies the
-//! WAL into the database file after each commit (a passive checkpoint),
-//! on its own thread, so that the writer never does.
+//! WAL into the database file after each commit, on its own thread
+//! ([`Checkpoints`]).
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -43,10 +43,7 @@ const ROWS_PER_INSERT: usize = 250;
 pub struct SqliteStore {
     writer: SqlitePool,
     readers: SqlitePool,
-    /// Runs the WAL checkpoints ([`spawn_checkpoints`]).
-    checkpointer: SqlitePool,
-    /// Wakes the checkpoints after a commit.
-    checkpoint: std::sync::Arc<tokio::sync::Notify>,
+    checkpoints: std::sync::Arc<Checkpoints>,
 }
 
 impl SqliteStore {
@@ -81,7 +78,7 @@ impl SqliteStore {
             .max_lifetime(None)
             .connect_with(options.clone().pragma("cache_size", "-2048"))
             .await?;
-        let checkpoint = spawn_checkpoints(checkpointer.clone());
+        let checkpoints = Checkpoints::start(checkpointer);
         let readers = SqlitePoolOptions::new()
             .max_connections(4)
             .idle_timeout(None)
@@ -91,49 +88,116 @@ impl SqliteStore {
         Ok(SqliteStore {
             writer,
             readers,
-            checkpointer,
-            checkpoint,
+            checkpoints,
         })
     }
 
     /// Closes the pools; the writer, closed last, checkpoints the WAL.
     pub async fn close(&self) {
         self.readers.close().await;
-        self.checkpointer.close().await;
-        self.checkpoint.notify_one();
+        self.checkpoints.close().await;
         self.writer.close().await;
     }
 }
 
-/// Longest time between checkpoints when nothing is committed through
-/// [`Store::commit`] (topic edits, warnings and the like still grow the WAL).
+/// Time between checkpoints when nothing is committed through
+/// [`Store::commit`] (topic edits, warnings and the like grow the WAL too).
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(30);
 
-/// Copies the WAL into the database on its own connection (so on its own
-/// thread): after each commit it is woken, and a passive checkpoint runs
-/// beside the writer's next transaction instead of inside it. The writer
-/// does not checkpoint (`wal_autocheckpoint = 0`); with it doing so, the
-/// page copies and the `fsync`s held up every few batches of an import.
-fn spawn_checkpoints(pool: SqlitePool) -> std::sync::Arc<tokio::sync::Notify> {
-    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
-    let woken = std::sync::Arc::clone(&wake);
-    tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                () = woken.notified() => {}
-                () = tokio::time::sleep(CHECKPOINT_EVERY) => {}
+/// Commits after which the writer waits for the WAL to be copied in full,
+/// so that its next transaction starts the WAL over from the beginning.
+const RESTART_EVERY: u32 = 4;
+
+/// The WAL checkpoints, on their own connection (so on their own thread).
+///
+/// After a commit a passive checkpoint starts, and copies the committed
+/// pages into the database file while the writer goes on with its next
+/// transaction. The writer does not checkpoint (`wal_autocheckpoint = 0`):
+/// when it did, the page copies and `fsync`s held up every few batches of
+/// an import. A WAL that is being written can only start over when a
+/// checkpoint has caught up with it, which a checkpoint running beside a
+/// busy writer never does; so every [`RESTART_EVERY`] commits the writer
+/// waits for the copy to finish first, and the WAL stays a few batches
+/// long instead of growing for as long as writes keep coming.
+#[derive(Debug)]
+struct Checkpoints {
+    pool: SqlitePool,
+    state: tokio::sync::Mutex<CheckpointState>,
+}
+
+#[derive(Debug, Default)]
+struct CheckpointState {
+    running: Option<tokio::task::JoinHandle<()>>,
+    /// Commits since the writer last waited.
+    commits: u32,
+    /// A commit whose pages no checkpoint has started to copy.
+    uncopied: bool,
+}
+
+async fn checkpoint(pool: &SqlitePool) {
+    // a checkpoint that cannot finish (a reader holds old pages) copies
+    // what it can; the next one takes the rest
+    let _ = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+        .execute(pool)
+        .await;
+}
+
+impl Checkpoints {
+    fn start(pool: SqlitePool) -> std::sync::Arc<Checkpoints> {
+        let checkpoints = std::sync::Arc::new(Checkpoints {
+            pool,
+            state: tokio::sync::Mutex::new(CheckpointState::default()),
+        });
+        let pool = checkpoints.pool.clone();
+        tokio::spawn(async move {
+            while !pool.is_closed() {
+                tokio::time::sleep(CHECKPOINT_EVERY).await;
+                checkpoint(&pool).await;
             }
-            if pool.is_closed() {
-                break;
-            }
-            // a checkpoint that cannot finish (a reader holds old pages)
-            // copies what it can; the next one takes the rest
-            let _ = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                .execute(&pool)
-                .await;
+        });
+        checkpoints
+    }
+
+    /// Before a write transaction: every [`RESTART_EVERY`] commits, wait
+    /// until the WAL is copied in full.
+    async fn before_write(&self) {
+        let mut state = self.state.lock().await;
+        if state.commits < RESTART_EVERY {
+            return;
         }
-    });
-    wake
+        if let Some(running) = state.running.take() {
+            let _ = running.await;
+        }
+        if std::mem::take(&mut state.uncopied) {
+            checkpoint(&self.pool).await;
+        }
+        state.commits = 0;
+    }
+
+    /// After a commit: copy its pages, unless a copy is still running (the
+    /// next commit's then covers this one's pages too).
+    async fn after_commit(&self) {
+        let mut state = self.state.lock().await;
+        state.commits += 1;
+        if state
+            .running
+            .as_ref()
+            .is_some_and(|running| !running.is_finished())
+        {
+            state.uncopied = true;
+            return;
+        }
+        state.uncopied = false;
+        let pool = self.pool.clone();
+        state.running = Some(tokio::spawn(async move { checkpoint(&pool).await }));
+    }
+
+    async fn close(&self) {
+        if let Some(running) = self.state.lock().await.running.take() {
+            let _ = running.await;
+        }
+        self.pool.close().await;
+    }
 }
 
 fn polarity(text: &str) -> Result<Polarity> {
@@ -337,6 +401,7 @@ impl Store for SqliteStore {
         dead_letters: &[NewDeadLetter],
     ) -> Result<Enqueued> {
         let mut outcome = Enqueued::default();
+        self.checkpoints.before_write().await;
         let mut transaction = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         for item in items {
             let id = item.document.id.as_str();
@@ -360,7 +425,7 @@ impl Store for SqliteStore {
         insert_dead_letters(&mut transaction, dead_letters).await?;
         outcome.dead_letters = dead_letters.len();
         transaction.commit().await?;
-        self.checkpoint.notify_one();
+        self.checkpoints.after_commit().await;
         Ok(outcome)
     }
 
@@ -395,6 +460,7 @@ impl Store for SqliteStore {
     }
 
     async fn commit(&self, batch: &Commit) -> Result<Committed> {
+        self.checkpoints.before_write().await;
         let mut transaction = self.writer.begin_with("BEGIN IMMEDIATE").await?;
         // which documents are new: stored ids, and repeats within the batch
         let mut existing: std::collections::HashSet<String> = std::collections::HashSet::new();
@@ -593,7 +659,7 @@ impl Store for SqliteStore {
                 .await?;
         }
         transaction.commit().await?;
-        self.checkpoint.notify_one();
+        self.checkpoints.after_commit().await;
         Ok(Committed { inserted })
     }
 
