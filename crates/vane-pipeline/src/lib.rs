@@ -101,6 +101,32 @@ impl Prepared {
     pub fn read(&self) -> u64 {
         self.read
     }
+
+    /// Documents the batch will store, unless the store has them already.
+    pub fn documents(&self) -> usize {
+        self.commit.documents.len()
+    }
+
+    /// Adds a later batch, to be stored in the same transaction: after this
+    /// one's documents, as if both had been one batch.
+    pub fn absorb(&mut self, later: Prepared) {
+        let Prepared {
+            commit,
+            read,
+            fresh,
+            dead,
+            rejected,
+            micros,
+        } = later;
+        self.commit.documents.extend(commit.documents);
+        self.commit.dead_letters.extend(commit.dead_letters);
+        self.commit.inbox_done.extend(commit.inbox_done);
+        self.read += read;
+        self.fresh += fresh;
+        self.dead += dead;
+        self.rejected += rejected;
+        self.micros += micros;
+    }
 }
 
 /// The pipeline of one process: the stages' state, the store, the live
