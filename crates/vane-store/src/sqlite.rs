@@ -1409,3 +1409,22 @@ async fn insert_dead_letters(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_full_text_index_holds_a_large_transaction_in_memory_until_the_commit() {
+        let directory = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", directory.path().join("vane.db").display());
+        let store = SqliteStore::open(&url).await.unwrap();
+        let hashsize: i64 =
+            sqlx::query_scalar("SELECT v FROM documents_fts_config WHERE k = 'hashsize'")
+                .fetch_one(&store.readers)
+                .await
+                .unwrap();
+        assert_eq!(hashsize, 64 << 20);
+        store.close().await;
+    }
+}
