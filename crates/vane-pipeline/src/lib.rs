@@ -102,11 +102,6 @@ impl Prepared {
         self.read
     }
 
-    /// Documents the batch will store, unless the store has them already.
-    pub fn documents(&self) -> usize {
-        self.commit.documents.len()
-    }
-
     /// Adds a later batch, to be stored in the same transaction: after this
     /// one's documents, as if both had been one batch.
     pub fn absorb(&mut self, later: Prepared) {
