@@ -118,8 +118,8 @@ const GROUP_ITEMS: u64 = 10_000;
 /// per transaction however many rows it gained; on two cores the writer's
 /// CPU is taken from the stages, so fewer, larger transactions make the
 /// whole import faster even while the store keeps up (100,000 documents:
-/// 10–13 % less wall time than a transaction per 2,000, and 1.1 GB
-/// written instead of 2.6 GB).
+/// 7–16 % less wall time than a transaction per 2,000 in 5 pairs, and
+/// 1.1 GB written instead of 2.6 GB).
 struct Overlapped<'p> {
     pipeline: &'p Pipeline,
     to_store: Option<tokio::sync::mpsc::Sender<Prepared>>,
