@@ -76,8 +76,14 @@ pub struct StoryKey {
 
 impl StoryKey {
     pub fn of(text: &str) -> StoryKey {
-        // normalised once for both: this runs on every document
-        let normalized = NormalizedText::new(&strip_credits(text));
+        // normalised once for both: this runs on every document. A text
+        // with none of the marks comes out of `strip_credits` with its lines
+        // trimmed only, which leaves its tokens, and so its key, as they were.
+        let normalized = if may_have_credits(text) {
+            NormalizedText::new(&strip_credits(text))
+        } else {
+            NormalizedText::new(text)
+        };
         StoryKey::of_normalized(&[&normalized])
     }
 
@@ -326,15 +332,48 @@ impl StoryIndex {
                 }
             }
         }
+        let (story, parent) = match best.and_then(|(_, found)| self.get(found)) {
+            Some(similar) => (Some(similar.story), Some(similar.id.clone())),
+            None => (None, None),
+        };
+        self.insert(id, fingerprint, content, published, story, parent)
+    }
+
+    /// Puts a document back as a member of the story it was assigned to
+    /// before (a restart reading the store), without comparing it with
+    /// anything: `story` is the index's number of that story, `None` for a
+    /// story it does not hold yet. The assignment is what the store says,
+    /// even where the window now holds other documents than it did then.
+    pub fn restore_keyed(
+        &mut self,
+        id: &str,
+        key: StoryKey,
+        published: Timestamp,
+        story: Option<usize>,
+        parent: Option<String>,
+    ) -> Assignment {
+        self.evict(published);
+        let story = story.filter(|&story| story < self.stories.len());
+        self.insert(id, key.fingerprint, key.content, published, story, parent)
+    }
+
+    /// Adds a document to `story`, or to a new story.
+    fn insert(
+        &mut self,
+        id: &str,
+        fingerprint: Fingerprint,
+        content: u64,
+        published: Timestamp,
+        story: Option<usize>,
+        parent: Option<String>,
+    ) -> Assignment {
+        let comparable = fingerprint.shingles() > 0;
         let number = self.next_number;
         self.next_number += 1;
-        let (story, parent) = match best.and_then(|(_, found)| self.get(found)) {
-            Some(similar) => (similar.story, Some(similar.id.clone())),
-            None => {
-                self.stories.push(Vec::new());
-                (self.stories.len() - 1, None)
-            }
-        };
+        let story = story.unwrap_or_else(|| {
+            self.stories.push(Vec::new());
+            self.stories.len() - 1
+        });
         self.stories[story].push(StoryMember {
             id: id.to_string(),
             published,

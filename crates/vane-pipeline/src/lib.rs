@@ -170,8 +170,39 @@ impl Pipeline {
                 }
             }
         }
-        for stored in store.recent_documents(since).await? {
-            analyser.restore_document(&stored);
+        // the story index of the window: a page's keys are computed while
+        // the next page is read
+        const RESTORE_PAGE: usize = 5_000;
+        type Keyed = (
+            Vec<vane_store::StoredStoryMember>,
+            Vec<vane_detect::StoryKey>,
+        );
+        let mut numbers = std::collections::HashMap::new();
+        let mut after = None;
+        let mut more = true;
+        let mut computing: Option<tokio::task::JoinHandle<Keyed>> = None;
+        while more || computing.is_some() {
+            let page = if more {
+                store
+                    .recent_story_members(since, after, RESTORE_PAGE)
+                    .await?
+            } else {
+                Vec::new()
+            };
+            more = page.len() == RESTORE_PAGE;
+            after = page.last().map(|member| member.seq).or(after);
+            if let Some(task) = computing.take() {
+                let (members, keys) = task
+                    .await
+                    .map_err(|error| PipelineError::Worker(error.to_string()))?;
+                analyser.restore_documents(&members, keys, &mut numbers);
+            }
+            if !page.is_empty() {
+                computing = Some(tokio::task::spawn_blocking(move || {
+                    let keys = Analyser::story_keys(&page);
+                    (page, keys)
+                }));
+            }
         }
         for (topic, story) in store.recent_topic_stories(since).await? {
             analyser.restore_topic_story(topic, story);

@@ -13,7 +13,7 @@ use vane_detect::{Classifier, StoryConfig, StoryIndex, StoryKey};
 use vane_model::{Channel, Document, Polarity, SourceId, TextField, Timestamp, TopicId};
 use vane_query::{MatchScratch, Percolator, PreparedDocument, Query, index_tokens};
 use vane_sentiment::{Label, Language, Reading};
-use vane_store::{MentionHit, NewDeadLetter, NewDocument, NewMention, Signals, StoredDocument};
+use vane_store::{MentionHit, NewDeadLetter, NewDocument, NewMention, Signals, StoredStoryMember};
 
 /// How the stages behave.
 #[derive(Debug, Clone)]
@@ -147,15 +147,60 @@ impl Analyser {
         self.query_texts.keys().cloned().collect()
     }
 
-    /// Puts a stored document back into the story index after a restart,
-    /// under the story it was stored with.
-    pub fn restore_document(&mut self, stored: &StoredDocument) {
-        let text = story_text(&stored.document);
-        let assignment = self
-            .stories
-            .add(stored.document.id.as_str(), &text, stored.published_at);
-        if assignment.story == self.story_ids.len() {
-            self.story_ids.push(stored.story_id.clone());
+    /// The story keys of stored documents, computed on all cores, for
+    /// [`Analyser::restore_documents`].
+    pub fn story_keys(stored: &[StoredStoryMember]) -> Vec<StoryKey> {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |count| count.get())
+            .clamp(1, 8);
+        let part = stored.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = stored
+                .chunks(part)
+                .map(|documents| {
+                    scope.spawn(move || {
+                        documents
+                            .iter()
+                            .map(|stored| StoryKey::of(&story_text(&stored.title, &stored.body)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            let mut keys = Vec::with_capacity(stored.len());
+            for handle in handles {
+                match handle.join() {
+                    Ok(part) => keys.extend(part),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            keys
+        })
+    }
+
+    /// Puts stored documents (in their order of storage, with their
+    /// [`Analyser::story_keys`]) back into the story index after a restart,
+    /// each under the story and parent it was stored with: nothing is
+    /// compared again. `numbers` holds the index's number of each story id
+    /// restored so far, across calls.
+    pub fn restore_documents(
+        &mut self,
+        stored: &[StoredStoryMember],
+        keys: Vec<StoryKey>,
+        numbers: &mut HashMap<String, usize>,
+    ) {
+        for (stored, key) in stored.iter().zip(keys) {
+            let story = numbers.get(&stored.story_id).copied();
+            let assignment = self.stories.restore_keyed(
+                &stored.id,
+                key,
+                stored.published_at,
+                story,
+                stored.parent_id.clone(),
+            );
+            if assignment.story == self.story_ids.len() {
+                self.story_ids.push(stored.story_id.clone());
+                numbers.insert(stored.story_id.clone(), assignment.story);
+            }
         }
     }
 
@@ -347,7 +392,7 @@ fn analyse(
             return Err(reject(&document, reason));
         }
     };
-    let text = story_text(&document);
+    let text = story_text(&document.title, &document.body);
     let prepared = PreparedDocument::new(&document);
     let story_key = StoryKey::of_parts(
         &text,
@@ -467,8 +512,8 @@ fn polarity(label: Label) -> Polarity {
 }
 
 /// What the story index compares: title and body.
-fn story_text(document: &Document) -> String {
-    format!("{}\n{}", document.title, document.body)
+fn story_text(title: &str, body: &str) -> String {
+    format!("{title}\n{body}")
 }
 
 /// The normalise stage: size limit, HTML bodies reduced to article text,

@@ -67,9 +67,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn commit(&self, batch: &Commit) -> Result<Committed>;
     /// Which of these document ids are already stored.
     async fn stored_ids(&self, ids: &[&str]) -> Result<Vec<String>>;
-    /// Documents received since `since`, oldest first, to rebuild the
-    /// story index after a restart.
-    async fn recent_documents(&self, since: Timestamp) -> Result<Vec<StoredDocument>>;
+    /// Up to `limit` documents received since `since`, in order of storage
+    /// after the one stored as `after`, with what the story index needs of
+    /// them, to rebuild it after a restart.
+    async fn recent_story_members(
+        &self,
+        since: Timestamp,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<StoredStoryMember>>;
     /// (topic, story) pairs with a mention published since `since`.
     async fn recent_topic_stories(&self, since: Timestamp) -> Result<Vec<(TopicId, String)>>;
 

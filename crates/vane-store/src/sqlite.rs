@@ -684,14 +684,34 @@ impl Store for SqliteStore {
         Ok(found)
     }
 
-    async fn recent_documents(&self, since: Timestamp) -> Result<Vec<StoredDocument>> {
-        let rows = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {DOCUMENT_COLUMNS} FROM documents d WHERE d.received_at >= ? ORDER BY d.seq"
-        )))
+    async fn recent_story_members(
+        &self,
+        since: Timestamp,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<StoredStoryMember>> {
+        let rows = sqlx::query(
+            "SELECT seq, id, title, body, published_at, story_id, parent_id FROM documents \
+             WHERE seq > ? AND received_at >= ? ORDER BY seq LIMIT ?",
+        )
+        .bind(after.unwrap_or(i64::MIN))
         .bind(since.0)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
         .fetch_all(&self.readers)
         .await?;
-        rows.iter().map(stored_document).collect()
+        rows.iter()
+            .map(|row| {
+                Ok(StoredStoryMember {
+                    seq: row.try_get("seq")?,
+                    id: row.try_get("id")?,
+                    title: row.try_get("title")?,
+                    body: row.try_get("body")?,
+                    published_at: Timestamp(row.try_get("published_at")?),
+                    story_id: row.try_get("story_id")?,
+                    parent_id: row.try_get("parent_id")?,
+                })
+            })
+            .collect()
     }
 
     async fn recent_topic_stories(&self, since: Timestamp) -> Result<Vec<(TopicId, String)>> {

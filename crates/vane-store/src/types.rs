@@ -153,6 +153,19 @@ pub struct StoredDocument {
     pub signals: Signals,
 }
 
+/// A stored document as the story index is rebuilt from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredStoryMember {
+    /// Order of storage.
+    pub seq: i64,
+    pub id: String,
+    pub title: String,
+    pub body: String,
+    pub published_at: Timestamp,
+    pub story_id: String,
+    pub parent_id: Option<String>,
+}
+
 /// What makes a mention weigh in a warning.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signals {

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use vane_text::Seeded;
 
-use vane_detect::{StoryConfig, StoryIndex, StoryKey, may_have_credits};
+use vane_detect::{StoryConfig, StoryIndex, StoryKey, may_have_credits, strip_credits};
 use vane_model::Timestamp;
 use vane_text::{keywords, sentences, traditional_to_simplified_pairs};
 
@@ -289,4 +289,95 @@ fn a_key_from_the_matchers_normalised_title_and_body_is_the_key_of_the_text() {
     // both ways are taken: texts with credits are normalised again
     assert!(without_credits > documents.len() / 5, "{without_credits}");
     assert!(without_credits < documents.len(), "{without_credits}");
+}
+
+#[test]
+fn a_text_without_credit_marks_has_the_key_of_its_stripped_text() {
+    let (documents, _) = generate(5);
+    // `StoryKey::of` skips stripping these texts; stripped, they have no
+    // mark either, so the right side is the key of the stripped text
+    let mut without_credits = 0;
+    for document in &documents {
+        if may_have_credits(&document.text) {
+            continue;
+        }
+        let stripped = strip_credits(&document.text);
+        assert!(!may_have_credits(&stripped), "{}", document.id);
+        assert_eq!(
+            StoryKey::of(&document.text),
+            StoryKey::of(&stripped),
+            "{}",
+            document.id
+        );
+        without_credits += 1;
+    }
+    assert!(without_credits > documents.len() / 5, "{without_credits}");
+    assert!(without_credits < documents.len(), "{without_credits}");
+}
+
+/// A restart rebuilds the index from the store's assignments without
+/// comparing again: new documents must then land where they would have
+/// without the restart.
+#[test]
+fn a_restored_index_assigns_new_copies_as_the_running_one_does() {
+    let (documents, _) = generate(11);
+    let (history, arrivals) = documents.split_at(documents.len() * 7 / 10);
+    let mut running = StoryIndex::new(StoryConfig::default());
+    let mut restored = StoryIndex::new(StoryConfig::default());
+    // the running index's story number → the restored index's
+    let mut numbers: HashMap<usize, usize> = HashMap::new();
+    for document in history {
+        let assigned = running.add(&document.id, &document.text, document.published);
+        let again = restored.restore_keyed(
+            &document.id,
+            StoryKey::of(&document.text),
+            document.published,
+            numbers.get(&assigned.story).copied(),
+            assigned.parent.clone(),
+        );
+        assert_eq!(again.parent, assigned.parent);
+        assert_eq!(
+            *numbers.entry(assigned.story).or_insert(again.story),
+            again.story
+        );
+    }
+    assert!(numbers.len() < history.len(), "the history holds copies");
+    let mut joined_history = 0;
+    for document in arrivals {
+        let expected = running.add(&document.id, &document.text, document.published);
+        let found = restored.add(&document.id, &document.text, document.published);
+        assert_eq!(found.parent, expected.parent, "{}", document.id);
+        let story = *numbers.entry(expected.story).or_insert(found.story);
+        assert_eq!(found.story, story, "{}", document.id);
+        joined_history += usize::from(
+            expected
+                .parent
+                .as_ref()
+                .is_some_and(|parent| history.iter().any(|document| &document.id == parent)),
+        );
+    }
+    assert!(joined_history > 10, "{joined_history}");
+}
+
+#[test]
+fn a_restored_document_with_an_unknown_story_starts_one() {
+    let mut index = StoryIndex::new(StoryConfig::default());
+    let text = "国家市场监督管理总局今天发布消息，小米通讯技术有限公司决定召回部分移动电源。";
+    let first = index.restore_keyed("a", StoryKey::of(text), Timestamp(100), None, None);
+    let unknown = index.restore_keyed("b", StoryKey::of(text), Timestamp(100), Some(7), None);
+    assert_eq!((first.story, unknown.story), (0, 1));
+    // stored as a member of story 0 with its parent, though its text differs
+    let member = index.restore_keyed(
+        "c",
+        StoryKey::of("完全不同的另一篇文章，讲的是天气。"),
+        Timestamp(101),
+        Some(0),
+        Some("a".to_string()),
+    );
+    assert_eq!((member.story, member.parent.as_deref()), (0, Some("a")));
+    assert_eq!(index.members(0).len(), 2);
+    // a copy arriving now finds the restored documents
+    let copy = index.add("d", text, Timestamp(102));
+    assert!(copy.story <= 1, "{copy:?}");
+    assert!(copy.parent.is_some(), "{copy:?}");
 }

@@ -186,6 +186,48 @@ async fn a_restarted_pipeline_keeps_copies_in_their_story() {
     assert_eq!((mentions, stories), (2, 1));
 }
 
+#[tokio::test]
+async fn the_story_index_is_restored_from_the_window_page_by_page() {
+    let (_directory, store) = store().await;
+    let pipeline = pipeline_with(store.clone(), TOPICS).await;
+    let bodies = [
+        "春节期间铁路客流创下新高",
+        "新款手机的电池续航测试结果公布",
+        "The council approved the new budget on Tuesday",
+        "研究人员发现一种新的海洋生物",
+        "Heavy rain closed several roads in the north",
+    ];
+    let mut items = Vec::new();
+    for (index, (received_at, body)) in [1_000, 2_000, 2_000, 3_000, 4_000]
+        .into_iter()
+        .zip(bodies)
+        .enumerate()
+    {
+        let mut item = received(document(&format!("d{index}"), "", body, index as i64));
+        item.received_at = Timestamp(received_at);
+        items.push(item);
+    }
+    pipeline.ingest(items, Vec::new()).await.unwrap();
+    // received at 2,000 or later, two at a time, in order of storage
+    let mut ids = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .recent_story_members(Timestamp(2_000), after, 2)
+            .await
+            .unwrap();
+        assert!(page.len() <= 2);
+        let Some(last) = page.last() else { break };
+        after = Some(last.seq);
+        for member in &page {
+            assert_eq!(member.story_id, member.id, "each its own story");
+            assert!(bodies.contains(&member.body.as_str()));
+            ids.push(member.id.clone());
+        }
+    }
+    assert_eq!(ids, ["d1", "d2", "d3", "d4"]);
+}
+
 /// Real sentences from the news corpus, with brand words spliced in.
 fn corpus_documents(count: usize) -> Vec<vane_model::Document> {
     let text = std::fs::read_to_string("../../../shared/data/news/zh/peoples_daily_199801.txt")
