@@ -333,16 +333,20 @@ fn push_filter(query: &mut QueryBuilder<Sqlite>, filter: &Filter, table: &str) {
     }
 }
 
+/// Rows after the cursor in (time, seq) descending order. A row value, not
+/// `time < ? OR (time = ? AND seq < ?)`: with the OR, SQLite gathered every
+/// older row through the index twice, joined each with its document and
+/// sorted them all for one page (0.4–0.7 s a page over 170,000 mentions, so
+/// reading them all was quadratic); the row value is one index range read
+/// in order (9 ms).
 fn push_cursor(query: &mut QueryBuilder<Sqlite>, after: Option<Cursor>, time: &str, seq: &str) {
     if let Some(cursor) = after {
         query
-            .push(format!(" AND ({time} < "))
+            .push(format!(" AND ({time}, {seq}) < ("))
             .push_bind(cursor.published_at)
-            .push(format!(" OR ({time} = "))
-            .push_bind(cursor.published_at)
-            .push(format!(" AND {seq} < "))
+            .push(", ")
             .push_bind(cursor.seq)
-            .push("))");
+            .push(")");
     }
 }
 
