@@ -79,12 +79,15 @@ impl StoryKey {
         // normalised once for both: this runs on every document. A text
         // with none of the marks comes out of `strip_credits` with its lines
         // trimmed only, which leaves its tokens, and so its key, as they were.
-        let normalized = if may_have_credits(text) {
-            NormalizedText::new(&strip_credits(text))
-        } else {
-            NormalizedText::new(text)
-        };
-        StoryKey::of_normalized(&[&normalized])
+        if may_have_credits(text) {
+            return StoryKey::of_stripped(text);
+        }
+        StoryKey::of_normalized(&[&NormalizedText::new(text)])
+    }
+
+    /// The key of `text` with its credits stripped.
+    fn of_stripped(text: &str) -> StoryKey {
+        StoryKey::of_normalized(&[&NormalizedText::new(&strip_credits(text))])
     }
 
     /// The key of `text` when its parts are normalised already (the
@@ -93,7 +96,7 @@ impl StoryKey {
     /// has something [`strip_credits`] takes out.
     pub fn of_parts(text: &str, parts: &[&NormalizedText]) -> StoryKey {
         if may_have_credits(text) {
-            return StoryKey::of(text);
+            return StoryKey::of_stripped(text);
         }
         StoryKey::of_normalized(parts)
     }

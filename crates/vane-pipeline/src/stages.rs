@@ -14,6 +14,7 @@ use vane_model::{Channel, Document, Polarity, SourceId, TextField, Timestamp, To
 use vane_query::{MatchScratch, Percolator, PreparedDocument, Query, index_tokens};
 use vane_sentiment::{Label, Language, Reading};
 use vane_store::{MentionHit, NewDeadLetter, NewDocument, NewMention, Signals, StoredStoryMember};
+use vane_text::parallel::{cores, map_in_order};
 
 /// How the stages behave.
 #[derive(Debug, Clone)]
@@ -150,30 +151,8 @@ impl Analyser {
     /// The story keys of stored documents, computed on all cores, for
     /// [`Analyser::restore_documents`].
     pub fn story_keys(stored: &[StoredStoryMember]) -> Vec<StoryKey> {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |count| count.get())
-            .clamp(1, 8);
-        let part = stored.len().div_ceil(threads).max(1);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = stored
-                .chunks(part)
-                .map(|documents| {
-                    scope.spawn(move || {
-                        documents
-                            .iter()
-                            .map(|stored| StoryKey::of(&story_text(&stored.title, &stored.body)))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            let mut keys = Vec::with_capacity(stored.len());
-            for handle in handles {
-                match handle.join() {
-                    Ok(part) => keys.extend(part),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            keys
+        map_in_order(stored, &mut vec![(); cores()], |stored, _| {
+            StoryKey::of(&story_text(&stored.title, &stored.body))
         })
     }
 
@@ -213,9 +192,7 @@ impl Analyser {
     /// each document's work (normalise, match, analyse, fingerprint) runs on
     /// all cores; story assignment, which depends on the order, runs after.
     pub fn process(&mut self, items: Vec<Received>) -> Processed {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |count| count.get())
-            .clamp(1, 8);
+        let threads = cores();
         let config = &self.config;
         let percolator = &self.percolator;
         let classifier = &self.classifier;

@@ -5,6 +5,7 @@
 use serde::Serialize;
 use vane_model::TopicId;
 use vane_query::{MatchScratch, Percolator, PreparedDocument, Query, SearchPlan};
+use vane_text::parallel::{cores, map_in_order};
 
 use crate::{Cursor, Filter, MentionHit, Result, Store, StoredDocument};
 
@@ -63,10 +64,7 @@ pub async fn search_with_plan(
 ) -> Result<SearchPage> {
     let topic = TopicId::new("search");
     let percolator = Percolator::from_queries([(topic, query.clone())]);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |count| count.get())
-        .clamp(1, 8);
-    let mut scratches: Vec<MatchScratch> = (0..threads).map(|_| MatchScratch::default()).collect();
+    let mut scratches: Vec<MatchScratch> = (0..cores()).map(|_| MatchScratch::default()).collect();
     let mut page = SearchPage {
         items: Vec::new(),
         next: None,
@@ -121,45 +119,19 @@ fn verify(
     candidates: &[StoredDocument],
     scratches: &mut [MatchScratch],
 ) -> Vec<Option<Vec<MentionHit>>> {
-    let one = |document: &StoredDocument, scratch: &mut MatchScratch| {
-        let prepared = PreparedDocument::new(&document.document);
-        percolator
-            .percolate(&prepared, scratch, true)
-            .into_iter()
-            .next()
-            .map(|found| found.hits.iter().map(MentionHit::from).collect())
-    };
     // a few candidates are not worth a thread
     const PER_THREAD: usize = 32;
     let threads = scratches.len().min(candidates.len() / PER_THREAD).max(1);
-    let part = candidates.len().div_ceil(threads).max(1);
-    if threads == 1 {
-        let scratch = &mut scratches[0];
-        return candidates
-            .iter()
-            .map(|document| one(document, scratch))
-            .collect();
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = candidates
-            .chunks(part)
-            .zip(scratches.iter_mut())
-            .map(|(chunk, scratch)| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|document| one(document, scratch))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        let mut verified = Vec::with_capacity(candidates.len());
-        for handle in handles {
-            match handle.join() {
-                Ok(part) => verified.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        verified
-    })
+    map_in_order(
+        candidates,
+        &mut scratches[..threads],
+        |document, scratch| {
+            let prepared = PreparedDocument::new(&document.document);
+            percolator
+                .percolate(&prepared, scratch, true)
+                .into_iter()
+                .next()
+                .map(|found| found.hits.iter().map(MentionHit::from).collect())
+        },
+    )
 }

@@ -13,6 +13,7 @@ mod html;
 mod keywords;
 mod language;
 mod normalize;
+pub mod parallel;
 mod seeded;
 mod sentences;
 mod tokens;
