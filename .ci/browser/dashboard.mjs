@@ -1,16 +1,17 @@
 // The dashboard in a real browser: every page loads without console errors,
 // charts draw, the editor underlines a bad query's column, a search
 // highlights its hits, the language switch works, and every API request a
-// page makes is answered in under 300 ms (server time). Screenshots of each
+// page makes is answered in under 300 ms (server time), and a mention pushed
+// while a topic page is open appears in its live stream. Screenshots of each
 // page are written for review.
 //
-// usage: node dashboard.mjs BASE_URL SCREENSHOT_DIR
+// usage: node dashboard.mjs BASE_URL SCREENSHOT_DIR PUSH_TOKEN
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 
-const [base, shots] = process.argv.slice(2);
-if (!base || !shots) {
-  console.error('usage: node dashboard.mjs BASE_URL SCREENSHOT_DIR');
+const [base, shots, token] = process.argv.slice(2);
+if (!base || !shots || !token) {
+  console.error('usage: node dashboard.mjs BASE_URL SCREENSHOT_DIR PUSH_TOKEN');
   process.exit(2);
 }
 mkdirSync(shots, { recursive: true });
@@ -90,6 +91,22 @@ const topic = await page.locator('[data-topic] a.title').first().getAttribute('h
 await visit('topic', topic, { charts: 3 });
 check(await page.locator('#mentions .mention').count() > 0, 'topic: the mention stream lists mentions');
 check(await page.locator('#mentions mark').count() > 0, 'topic: hit spans are highlighted in the stream');
+// the live stream: a mention pushed now is prepended, rendered like the listed ones
+await open('#/topic/lumio');
+const marker = `CI-live-${Date.now()}`;
+const pushed = await fetch(base + '/api/v1/ingest', {
+  method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: 'Bearer ' + token },
+  body: JSON.stringify({ id: marker, site: 'ci.example', body: `朗铭 Lumio 实时推送测试 ${marker}` }) + '\n',
+});
+check(pushed.ok, `live: the push was accepted (${pushed.status})`);
+const live = page.locator('#mentions .mention', { hasText: marker });
+const arrived = await live.first().waitFor({ timeout: 15000 }).then(() => true, () => false);
+check(arrived, 'live: the pushed mention appeared in the open topic page within 15 s');
+if (arrived) {
+  check(await live.first().locator('mark').count() > 0, 'live: its hits are highlighted');
+  check(!!(await live.first().getAttribute('data-story')), 'live: it carries its story');
+}
+check(consoleErrors.length === 0, `live: no console errors ${consoleErrors.length ? JSON.stringify(consoleErrors) : ''}`);
 const story = await page.locator('a[href^="#/story/"]').first().getAttribute('href');
 await visit('story', story, { charts: 2 });
 check(await page.locator('.first-pub').count() === 1, 'story: the first publisher is marked');

@@ -28,9 +28,11 @@ use std::time::Duration;
 
 use serde::Serialize;
 use tokio::sync::{Notify, broadcast};
-use vane_model::{Channel, Polarity, Timestamp, Topic, TopicId};
+use vane_model::{Timestamp, Topic, TopicId};
 use vane_query::Query;
-use vane_store::{Commit, Enqueued, InboxItem, MentionHit, NewDeadLetter, Store, StoreError};
+use vane_store::{
+    Commit, Enqueued, InboxItem, NewDeadLetter, NewDocument, NewMention, Store, StoreError,
+};
 
 /// What can stop the pipeline.
 #[derive(Debug, thiserror::Error)]
@@ -46,20 +48,12 @@ pub enum PipelineError {
     Worker(String),
 }
 
-/// A new mention, as the live stream announces it.
-#[derive(Debug, Clone, Serialize)]
+/// A new mention, as the live stream announces it: the topic's match and
+/// the whole new document, shared by the document's mentions.
+#[derive(Debug, Clone)]
 pub struct MentionEvent {
-    pub topic: TopicId,
-    pub document_id: String,
-    pub title: String,
-    pub url: String,
-    pub site: String,
-    pub channel: Option<Channel>,
-    pub published_at: Timestamp,
-    pub sentiment: Polarity,
-    pub sentiment_score: f32,
-    pub story_id: String,
-    pub hits: Vec<MentionHit>,
+    pub mention: NewMention,
+    pub document: Arc<NewDocument>,
 }
 
 /// Counters since the process started, for `/metrics`.
@@ -541,32 +535,25 @@ impl Pipeline {
         let mut new = 0u64;
         let mut mentions = 0u64;
         let listening = self.events.receiver_count() > 0;
-        for (document, &inserted) in batch.documents.iter().zip(&committed.inserted) {
+        let dead_letters = batch.dead_letters.len() as u64;
+        for (document, &inserted) in batch.documents.into_iter().zip(&committed.inserted) {
             if !inserted {
                 continue;
             }
             new += 1;
             mentions += document.mentions.len() as u64;
             if self.live_warnings {
-                self.alerts.observe_new(document);
+                self.alerts.observe_new(&document);
             }
-            if !listening {
+            if !listening || document.mentions.is_empty() {
                 continue;
             }
+            let document = Arc::new(document);
             for mention in &document.mentions {
                 // a receiver gone since is fine
                 let _ = self.events.send(MentionEvent {
-                    topic: mention.topic.clone(),
-                    document_id: document.document.id.as_str().to_string(),
-                    title: document.document.title.clone(),
-                    url: document.document.url.clone(),
-                    site: document.document.site.clone(),
-                    channel: document.document.channel,
-                    published_at: document.published_at,
-                    sentiment: mention.sentiment,
-                    sentiment_score: mention.sentiment_score,
-                    story_id: document.story_id.clone(),
-                    hits: mention.hits.clone(),
+                    mention: mention.clone(),
+                    document: Arc::clone(&document),
                 });
             }
         }
@@ -575,7 +562,7 @@ impl Pipeline {
         metrics.mentions.fetch_add(mentions, Ordering::Relaxed);
         metrics
             .dead_letters
-            .fetch_add(batch.dead_letters.len() as u64, Ordering::Relaxed);
+            .fetch_add(dead_letters, Ordering::Relaxed);
         metrics.batches.fetch_add(1, Ordering::Relaxed);
         metrics.processing_micros.fetch_add(
             micros + started.elapsed().as_micros() as u64,

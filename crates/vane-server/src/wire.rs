@@ -5,8 +5,9 @@
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use vane_model::{Document, Topic, TopicId};
+use vane_pipeline::MentionEvent;
 use vane_store::{
-    DeadLetter, MentionHit, SeriesPoint, StoredDocument, StoredMention, StorySummary,
+    DeadLetter, MentionHit, NewDocument, SeriesPoint, StoredDocument, StoredMention, StorySummary,
 };
 
 /// A monitoring topic.
@@ -152,6 +153,53 @@ pub(crate) struct DocumentView {
 
 impl DocumentView {
     pub(crate) fn of(stored: StoredDocument) -> DocumentView {
+        let StoredDocument {
+            seq: _,
+            document,
+            source_id,
+            published_at,
+            received_at,
+            sentiment,
+            sentiment_score,
+            emotion,
+            story_id,
+            parent_id,
+            reach,
+            signals: _,
+        } = stored;
+        DocumentView {
+            source_id: source_id.map(|id| id.as_str().to_string()),
+            published_at: published_at.to_string(),
+            received_at: received_at.to_string(),
+            sentiment: sentiment.as_str().to_string(),
+            sentiment_score,
+            emotion,
+            story_id,
+            parent_id,
+            reach,
+            ..DocumentView::fields(document)
+        }
+    }
+
+    /// A document just committed, as the live stream announces it: the
+    /// same shape as a stored one.
+    pub(crate) fn of_new(new: &NewDocument) -> DocumentView {
+        DocumentView {
+            source_id: new.source_id.as_ref().map(|id| id.as_str().to_string()),
+            published_at: new.published_at.to_string(),
+            received_at: new.received_at.to_string(),
+            sentiment: new.sentiment.as_str().to_string(),
+            sentiment_score: new.sentiment_score,
+            emotion: new.emotion.clone(),
+            story_id: new.story_id.clone(),
+            parent_id: new.parent_id.clone(),
+            reach: new.reach,
+            ..DocumentView::fields(new.document.clone())
+        }
+    }
+
+    /// The document's own fields; what the pipeline found left empty.
+    fn fields(document: Document) -> DocumentView {
         let Document {
             id,
             title,
@@ -171,7 +219,7 @@ impl DocumentView {
             shares,
             views,
             published_at: _,
-        } = stored.document;
+        } = document;
         DocumentView {
             id: id.as_str().to_string(),
             title,
@@ -190,15 +238,15 @@ impl DocumentView {
             comments,
             shares,
             views,
-            published_at: stored.published_at.to_string(),
-            received_at: stored.received_at.to_string(),
-            source_id: stored.source_id.map(|id| id.as_str().to_string()),
-            sentiment: stored.sentiment.as_str().to_string(),
-            sentiment_score: stored.sentiment_score,
-            emotion: stored.emotion,
-            story_id: stored.story_id,
-            parent_id: stored.parent_id,
-            reach: stored.reach,
+            published_at: String::new(),
+            received_at: String::new(),
+            source_id: None,
+            sentiment: String::new(),
+            sentiment_score: 0.0,
+            emotion: None,
+            story_id: String::new(),
+            parent_id: None,
+            reach: 0,
         }
     }
 }
@@ -222,6 +270,17 @@ impl MentionView {
             sentiment_score: mention.sentiment_score,
             hits: mention.hits.iter().map(HitView::of).collect(),
             document: DocumentView::of(mention.document),
+        }
+    }
+
+    /// A new mention of the live stream, in the shape of the list's.
+    pub(crate) fn live(event: &MentionEvent) -> MentionView {
+        MentionView {
+            topic: event.mention.topic.as_str().to_string(),
+            sentiment: event.mention.sentiment.as_str().to_string(),
+            sentiment_score: event.mention.sentiment_score,
+            hits: event.mention.hits.iter().map(HitView::of).collect(),
+            document: DocumentView::of_new(&event.document),
         }
     }
 }

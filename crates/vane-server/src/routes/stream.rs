@@ -1,4 +1,5 @@
-//! `/api/v1/stream`: new mentions (`event: mention`) and warning level
+//! `/api/v1/stream`: new mentions (`event: mention`, each in the shape of
+//! an item of `/api/v1/mentions`) and warning level
 //! changes (`event: warning`) as server-sent events with JSON data,
 //! optionally for one topic. A slow client skips what it
 //! missed rather than holding the pipeline up.
@@ -14,11 +15,11 @@ use tokio_stream::wrappers::BroadcastStream;
 
 use crate::AppState;
 use crate::params::ApiQuery;
-use crate::wire::StreamParams;
+use crate::wire::{MentionView, StreamParams};
 
 /// The live stream of new mentions and warning level changes.
 #[utoipa::path(get, path = "/api/v1/stream", tag = "mentions", params(StreamParams),
-    responses((status = 200, description = "Server-sent events: `mention` and `warning`, each with a JSON body", content_type = "text/event-stream", body = String)))]
+    responses((status = 200, description = "Server-sent events: `mention` (JSON in the shape of an item of `/api/v1/mentions`) and `warning` (JSON)", content_type = "text/event-stream", body = String)))]
 pub(crate) async fn stream(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<StreamParams>,
@@ -29,11 +30,11 @@ pub(crate) async fn stream(
         let event = event.ok()?;
         if topic
             .as_deref()
-            .is_some_and(|topic| topic != event.topic.as_str())
+            .is_some_and(|topic| topic != event.mention.topic.as_str())
         {
             return None;
         }
-        let data = serde_json::to_string(&event).ok()?;
+        let data = serde_json::to_string(&MentionView::live(&event)).ok()?;
         Some(Ok(Event::default().event("mention").data(data)))
     });
     let warnings =
