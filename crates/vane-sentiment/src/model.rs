@@ -178,7 +178,11 @@ impl SentimentModel {
     /// a hit at `spans` is also scored on its own. A text that fits in one
     /// passage is scored exactly as [`Self::score`].
     pub fn read(&self, text: &str, reading: Reading, spans: &[(usize, usize)]) -> TextScores<'_> {
-        let ranges = vane_text::sentences(text);
+        let spans_of_text = vane_text::sentence_spans(text);
+        let ranges: Vec<std::ops::Range<usize>> = spans_of_text
+            .iter()
+            .map(|sentence| sentence.chars.clone())
+            .collect();
         let length = ranges.last().map_or(0, |range| range.end);
         let mut features = Vec::new();
         let mut passages = Vec::new();
@@ -196,12 +200,10 @@ impl SentimentModel {
                 };
             }
         }
-        let chars: Vec<char> = text.chars().collect();
-        let mut scratch = String::new();
-        let mut score = |range: std::ops::Range<usize>, features: &mut Vec<u32>| {
-            scratch.clear();
-            scratch.extend(&chars[range]);
-            extract(self.language, &scratch, features);
+        // sentences `first..=last` together, sliced from the text
+        let score = |first: usize, last: usize, features: &mut Vec<u32>| {
+            let bytes = spans_of_text[first].bytes.start..spans_of_text[last].bytes.end;
+            extract(self.language, &text[bytes], features);
             self.parts(features)
         };
         let mut first = 0;
@@ -214,7 +216,7 @@ impl SentimentModel {
             {
                 last += 1;
             }
-            passages.push(score(start..ranges[last].end, &mut features));
+            passages.push(score(first, last, &mut features));
             first = last + 1;
         }
         let holds_hit = hit_sentences(&ranges, spans);
@@ -223,7 +225,7 @@ impl SentimentModel {
                 let read = holds_hit[index]
                     || (index > 0 && holds_hit[index - 1])
                     || holds_hit.get(index + 1).copied().unwrap_or(false);
-                read.then(|| score(ranges[index].clone(), &mut features))
+                read.then(|| score(index, index, &mut features))
             })
             .collect();
         TextScores {

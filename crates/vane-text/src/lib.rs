@@ -33,5 +33,5 @@ pub use normalize::{
     to_simplified, traditional_to_simplified_pairs,
 };
 pub use seeded::Seeded;
-pub use sentences::sentences;
+pub use sentences::{Sentence, sentence_spans, sentences};
 pub use tokens::{NormalizedText, Token, TokenKind};

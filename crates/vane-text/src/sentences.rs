@@ -26,67 +26,88 @@ const ABBREVIATIONS: &[&str] = &[
 /// The sentences of `text` as ranges of character offsets, trimmed of
 /// surrounding whitespace; empty sentences are left out.
 pub fn sentences(text: &str) -> Vec<Range<usize>> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut ranges = Vec::new();
-    let mut start = 0;
+    sentence_spans(text)
+        .into_iter()
+        .map(|sentence| sentence.chars)
+        .collect()
+}
+
+/// A sentence of a text: where it is in characters and in bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    pub chars: Range<usize>,
+    pub bytes: Range<usize>,
+}
+
+/// The sentences of `text` as [`sentences`] finds them, with their byte
+/// ranges too, so that a reader can slice the text instead of rebuilding
+/// each sentence from characters.
+pub fn sentence_spans(text: &str) -> Vec<Sentence> {
+    let mut spans = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    // where the current sentence starts: (byte, char)
+    let mut start = (0, 0);
     let mut index = 0;
-    while index < chars.len() {
-        let c = chars[index];
-        let boundary = ends_always(c) || (c == '.' && full_stop_ends(&chars, index));
+    while let Some((at, c)) = chars.next() {
         index += 1;
+        let boundary = ends_always(c) || (c == '.' && full_stop_ends(text, at));
         if !boundary {
             continue;
         }
         // repeated terminators and closing quotes stay with the sentence
-        while index < chars.len()
-            && (ends_always(chars[index]) && chars[index] != '\n'
-                || closes(chars[index])
-                || chars[index] == '.')
-        {
+        while let Some(&(_, next)) = chars.peek() {
+            if !(ends_always(next) && next != '\n' || closes(next) || next == '.') {
+                break;
+            }
+            chars.next();
             index += 1;
         }
-        push_trimmed(&chars, start, index, &mut ranges);
-        start = index;
+        let end_byte = chars.peek().map_or(text.len(), |&(at, _)| at);
+        push_trimmed(text, start, (end_byte, index), &mut spans);
+        start = (end_byte, index);
     }
-    push_trimmed(&chars, start, chars.len(), &mut ranges);
-    ranges
+    push_trimmed(text, start, (text.len(), index), &mut spans);
+    spans
 }
 
-/// A full stop ends a sentence when whitespace or the end follows and it
-/// does not close an abbreviation, an initial or a number.
-fn full_stop_ends(chars: &[char], at: usize) -> bool {
-    let next = chars.get(at + 1).copied();
+/// A full stop at byte `at` ends a sentence when whitespace or the end
+/// follows and it does not close an abbreviation, an initial or a number.
+fn full_stop_ends(text: &str, at: usize) -> bool {
+    let next = text[at + 1..].chars().next();
     if next.is_some_and(|next| !next.is_whitespace() && !closes(next)) {
         return false;
     }
-    let word_start = chars[..at]
-        .iter()
-        .rposition(|c| c.is_whitespace())
-        .map_or(0, |position| position + 1);
-    let word: String = chars[word_start..at]
-        .iter()
-        .collect::<String>()
-        .to_lowercase();
+    let before = &text[..at];
+    let word_start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(position, c)| position + c.len_utf8());
+    let word = before[word_start..].to_lowercase();
     let word = word.trim_start_matches(|c: char| !c.is_alphanumeric());
     if ABBREVIATIONS.contains(&word) {
         return false;
     }
     // a single capital letter is an initial: "J. Smith"
-    !(word.chars().count() == 1 && chars[at - 1].is_uppercase())
+    !(word.chars().count() == 1 && before.chars().next_back().is_some_and(char::is_uppercase))
 }
 
-fn push_trimmed(chars: &[char], start: usize, end: usize, ranges: &mut Vec<Range<usize>>) {
-    let mut start = start;
-    let mut end = end;
-    while start < end && chars[start].is_whitespace() {
-        start += 1;
+/// Adds `start..end` (each a (byte, char) position) without the
+/// whitespace around it, unless nothing is left.
+fn push_trimmed(text: &str, start: (usize, usize), end: (usize, usize), spans: &mut Vec<Sentence>) {
+    let piece = &text[start.0..end.0];
+    let trimmed = piece.trim_start();
+    let leading = &piece[..piece.len() - trimmed.len()];
+    let kept = trimmed.trim_end();
+    if kept.is_empty() {
+        return;
     }
-    while end > start && chars[end - 1].is_whitespace() {
-        end -= 1;
-    }
-    if start < end {
-        ranges.push(start..end);
-    }
+    let trailing = &trimmed[kept.len()..];
+    let (byte, char) = (start.0 + leading.len(), start.1 + leading.chars().count());
+    spans.push(Sentence {
+        chars: char..end.1 - trailing.chars().count(),
+        bytes: byte..byte + kept.len(),
+    });
 }
 
 #[cfg(test)]
@@ -126,6 +147,24 @@ mod tests {
                 "Done"
             ]
         );
+    }
+
+    #[test]
+    fn byte_ranges_hold_the_same_text_as_character_ranges() {
+        for text in [
+            "小米发布新车。雷军说：“我们准备好了！”网友怎么看？\n第二段",
+            "  Mr. Lei met J. Smith at 3.30 pm.  Sales rose 2.5%!\u{3000}Was it enough? \"Yes.\" Done ",
+            "\u{3000}全角空格开头。。。\n\n  Ünïcödé. Ω. é…",
+            "U.S. officials said no. Then: \"Fine.\"\r\n下一句",
+        ] {
+            let chars: Vec<char> = text.chars().collect();
+            let spans = sentence_spans(text);
+            assert!(!spans.is_empty(), "{text}");
+            for span in spans {
+                let by_chars: String = chars[span.chars.clone()].iter().collect();
+                assert_eq!(&text[span.bytes.clone()], by_chars, "{text}");
+            }
+        }
     }
 
     #[test]
