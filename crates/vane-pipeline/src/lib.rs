@@ -366,11 +366,17 @@ impl Pipeline {
     }
 
     /// Drains the inbox until `shutdown` resolves: the worker of the
-    /// embedded mode. A store error is logged and retried after a pause;
-    /// the items stay in the inbox.
+    /// embedded mode. A batch is analysed while the one before it is
+    /// committed (on two cores the stages and the database each have one);
+    /// commits stay in inbox order, one at a time. A store error is logged
+    /// and retried after a pause; the items stay in the inbox and are read
+    /// again from the oldest.
     pub async fn run_worker(self: Arc<Self>, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
         let mut last_sync = std::time::Instant::now();
+        let mut committing: Option<tokio::task::JoinHandle<Result<u64, PipelineError>>> = None;
+        // the newest inbox entry handed to a commit: the next batch is after it
+        let mut taken: Option<i64> = None;
         loop {
             // topics changed by another process (`vane topics add`) take
             // effect within seconds
@@ -380,32 +386,75 @@ impl Pipeline {
                     tracing::error!("reloading topics failed: {error}");
                 }
             }
-            let drained = match self.drain_once().await {
-                Ok(count) => count,
+            let failed = match self.next_batch(taken).await {
+                Ok(Some((commit, micros))) => {
+                    let last = commit.inbox_done.last().copied();
+                    // the batch before lands first
+                    let landed = match committing.take() {
+                        Some(previous) => Self::landed(previous.await),
+                        None => true,
+                    };
+                    if landed {
+                        taken = last;
+                        let this = Arc::clone(&self);
+                        committing =
+                            Some(tokio::spawn(
+                                async move { this.commit(commit, micros).await },
+                            ));
+                        continue;
+                    }
+                    true
+                }
+                Ok(None) => match committing.take() {
+                    Some(previous) => !Self::landed(previous.await),
+                    None => false,
+                },
                 Err(error) => {
                     tracing::error!("pipeline batch failed, will retry: {error}");
-                    0
+                    // what is being committed may land; what follows is read again
+                    if let Some(previous) = committing.take() {
+                        Self::landed(previous.await);
+                    }
+                    true
                 }
             };
-            if drained > 0 {
-                continue;
+            if failed {
+                // read again from the oldest item still in the inbox
+                taken = None;
             }
             tokio::select! {
                 _ = &mut shutdown => return,
-                _ = self.wake.notified() => {}
+                _ = self.wake.notified(), if !failed => {}
                 _ = tokio::time::sleep(Duration::from_millis(500)) => {}
             }
         }
     }
 
-    /// Processes one batch from the inbox; how many items it held.
-    pub async fn drain_once(&self) -> Result<usize, PipelineError> {
-        let batch_size = lock(&self.analyser).config().batch_size;
-        let entries = self.store.queued(batch_size).await?;
-        if entries.is_empty() {
-            return Ok(0);
+    /// Whether a spawned commit succeeded, logging why not.
+    fn landed(outcome: Result<Result<u64, PipelineError>, tokio::task::JoinError>) -> bool {
+        match outcome {
+            Ok(Ok(_)) => true,
+            Ok(Err(error)) => {
+                tracing::error!("pipeline commit failed, will retry: {error}");
+                false
+            }
+            Err(error) => {
+                tracing::error!("pipeline commit task failed, will retry: {error}");
+                false
+            }
         }
-        let count = entries.len();
+    }
+
+    /// The next batch of the inbox after the entry `after`, through the
+    /// stages: the commit to make and the microseconds it took. `None`
+    /// when nothing is queued.
+    async fn next_batch(&self, after: Option<i64>) -> Result<Option<(Commit, u64)>, PipelineError> {
+        let batch_size = lock(&self.analyser).config().batch_size;
+        let entries = self.store.queued(after, batch_size).await?;
+        if entries.is_empty() {
+            return Ok(None);
+        }
+        let started = std::time::Instant::now();
         let inbox_done: Vec<i64> = entries.iter().map(|entry| entry.seq).collect();
         let items = entries
             .into_iter()
@@ -415,8 +464,28 @@ impl Pipeline {
                 document: entry.document,
             })
             .collect();
-        self.process_and_commit(items, Vec::new(), inbox_done)
-            .await?;
+        let analyser = Arc::clone(&self.analyser);
+        let processed = tokio::task::spawn_blocking(move || lock(&analyser).process(items))
+            .await
+            .map_err(|error| PipelineError::Worker(error.to_string()))?;
+        Ok(Some((
+            Commit {
+                documents: processed.documents,
+                dead_letters: processed.dead_letters,
+                inbox_done,
+            },
+            started.elapsed().as_micros() as u64,
+        )))
+    }
+
+    /// Processes one batch from the inbox and commits it; how many items it
+    /// held.
+    pub async fn drain_once(&self) -> Result<usize, PipelineError> {
+        let Some((commit, micros)) = self.next_batch(None).await? else {
+            return Ok(0);
+        };
+        let count = commit.inbox_done.len();
+        self.commit(commit, micros).await?;
         Ok(count)
     }
 
@@ -499,32 +568,6 @@ impl Pipeline {
             dead_letters: dead + rejected,
             seconds: 0.0,
         })
-    }
-
-    /// Stages, then one commit: the inbox worker's path.
-    async fn process_and_commit(
-        &self,
-        items: Vec<Received>,
-        mut dead_letters: Vec<NewDeadLetter>,
-        inbox_done: Vec<i64>,
-    ) -> Result<(), PipelineError> {
-        let started = std::time::Instant::now();
-        let analyser = Arc::clone(&self.analyser);
-        let processed = tokio::task::spawn_blocking(move || lock(&analyser).process(items))
-            .await
-            .map_err(|error| PipelineError::Worker(error.to_string()))?;
-        dead_letters.extend(processed.dead_letters);
-        let micros = started.elapsed().as_micros() as u64;
-        self.commit(
-            Commit {
-                documents: processed.documents,
-                dead_letters,
-                inbox_done,
-            },
-            micros,
-        )
-        .await?;
-        Ok(())
     }
 
     /// Commits a batch, announces its new mentions, counts; returns how

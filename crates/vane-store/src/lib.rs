@@ -54,8 +54,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
         items: &[InboxItem],
         dead_letters: &[NewDeadLetter],
     ) -> Result<Enqueued>;
-    /// The oldest queued items, at most `limit`.
-    async fn queued(&self, limit: usize) -> Result<Vec<InboxEntry>>;
+    /// The oldest queued items after the entry `after` (all when `None`),
+    /// at most `limit`: the worker reads the next batch while the one
+    /// before is still being committed.
+    async fn queued(&self, after: Option<i64>, limit: usize) -> Result<Vec<InboxEntry>>;
     async fn inbox_depth(&self) -> Result<u64>;
 
     // --- the pipeline's output ---

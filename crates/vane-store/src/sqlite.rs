@@ -477,12 +477,14 @@ impl Store for SqliteStore {
         Ok(outcome)
     }
 
-    async fn queued(&self, limit: usize) -> Result<Vec<InboxEntry>> {
+    async fn queued(&self, after: Option<i64>, limit: usize) -> Result<Vec<InboxEntry>> {
+        // a reader: the writer may be busy committing the batch before
         let rows = sqlx::query(
-            "SELECT seq, source_id, received_at, payload FROM inbox ORDER BY seq LIMIT ?",
+            "SELECT seq, source_id, received_at, payload FROM inbox WHERE seq > ? ORDER BY seq LIMIT ?",
         )
+        .bind(after.unwrap_or(i64::MIN))
         .bind(limit as i64)
-        .fetch_all(&self.writer)
+        .fetch_all(&self.readers)
         .await?;
         rows.iter()
             .map(|row| {

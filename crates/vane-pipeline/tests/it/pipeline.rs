@@ -131,6 +131,111 @@ async fn the_inbox_acknowledges_then_the_worker_stores_each_item_once() {
     assert_eq!(store.counts().await.unwrap().documents, 2);
 }
 
+/// What a store holds after the pipeline, comparable across stores.
+async fn stored_outcome(store: &dyn vane_store::Store) -> Vec<String> {
+    let mut rows = Vec::new();
+    let page = store
+        .documents(&Filter::default(), None, 10_000)
+        .await
+        .unwrap();
+    for stored in page.items {
+        rows.push(format!(
+            "{} {} {:?} {:?} {}",
+            stored.document.id.as_str(),
+            stored.story_id,
+            stored.parent_id,
+            stored.sentiment,
+            stored.sentiment_score
+        ));
+    }
+    let page = store
+        .mentions(&Filter::default(), None, 10_000)
+        .await
+        .unwrap();
+    for mention in page.items {
+        rows.push(format!(
+            "{} {} {:?} {} {:?}",
+            mention.topic.as_str(),
+            mention.document.document.id.as_str(),
+            mention.sentiment,
+            mention.sentiment_score,
+            mention.hits
+        ));
+    }
+    rows.sort();
+    rows
+}
+
+#[tokio::test]
+async fn the_worker_analysing_one_batch_while_committing_another_stores_what_draining_in_turn_does()
+{
+    // copies of the same paragraphs across many small batches: stories
+    // span batches, so the order of analysis and commits shows
+    let config = PipelineConfig {
+        batch_size: 25,
+        ..PipelineConfig::default()
+    };
+    let items: Vec<InboxItem> = corpus_documents(400)
+        .into_iter()
+        .map(|document| InboxItem {
+            source_id: None,
+            received_at: Timestamp(1_795_000_000),
+            document,
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for overlapped in [false, true] {
+        let (_directory, store) = store().await;
+        let pipeline = Pipeline::start(store.clone(), config.clone(), Timestamp(1_795_000_000))
+            .await
+            .unwrap();
+        for (id, query) in TOPICS {
+            pipeline
+                .put_topic(&vane_model::Topic {
+                    id: TopicId::new(*id),
+                    name: String::new(),
+                    query: query.to_string(),
+                    brand: None,
+                    competitor: false,
+                    enabled: true,
+                })
+                .await
+                .unwrap();
+        }
+        pipeline.submit(items.clone(), Vec::new()).await.unwrap();
+        if overlapped {
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            let worker = tokio::spawn(std::sync::Arc::clone(&pipeline).run_worker(async {
+                let _ = stopped.await;
+            }));
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            while store.inbox_depth().await.unwrap() > 0 {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the worker did not drain the inbox"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            stop.send(()).unwrap();
+            worker.await.unwrap();
+        } else {
+            while pipeline.drain_once().await.unwrap() > 0 {}
+        }
+        assert_eq!(store.counts().await.unwrap().documents, 400);
+        // each item analysed and committed once: 16 batches of 25
+        assert_eq!(
+            pipeline
+                .metrics
+                .batches
+                .load(std::sync::atomic::Ordering::Relaxed),
+            16
+        );
+        outcomes.push(stored_outcome(store.as_ref()).await);
+    }
+    assert!(outcomes[0].len() > 400, "the topics matched");
+    assert_eq!(outcomes[0], outcomes[1]);
+}
+
 #[tokio::test]
 async fn a_restarted_pipeline_keeps_copies_in_their_story() {
     let (_directory, store) = store().await;
