@@ -120,25 +120,20 @@ const GROUP_ITEMS: u64 = 10_000;
 /// whole import faster even while the store keeps up (100,000 documents:
 /// 7–16 % less wall time than a transaction per 2,000 in 5 pairs, and
 /// 1.1 GB written instead of 2.6 GB).
-///
-/// The last [`GROUP_ITEMS`] of an input of known size are written a batch
-/// at a time instead: the last transaction is written after the stages
-/// have nothing left to do, so its size is time with one core idle.
 struct Overlapped<'p> {
     pipeline: &'p Pipeline,
-    to_store: Option<tokio::sync::mpsc::Sender<(Prepared, bool)>>,
+    to_store: Option<tokio::sync::mpsc::Sender<Prepared>>,
     storing: tokio::task::JoinHandle<Result<IngestSummary>>,
     total: IngestSummary,
 }
 
 impl<'p> Overlapped<'p> {
     fn new(pipeline: &'p Pipeline, shared: Arc<Pipeline>) -> Self {
-        let (to_store, mut prepared) =
-            tokio::sync::mpsc::channel::<(Prepared, bool)>(WAITING_BATCHES);
+        let (to_store, mut prepared) = tokio::sync::mpsc::channel::<Prepared>(WAITING_BATCHES);
         let storing = tokio::spawn(async move {
             let mut total = IngestSummary::default();
             let mut gathered: Option<Prepared> = None;
-            while let Some((batch, last_stretch)) = prepared.recv().await {
+            while let Some(batch) = prepared.recv().await {
                 let group = match gathered.take() {
                     Some(mut group) => {
                         group.absorb(batch);
@@ -146,7 +141,7 @@ impl<'p> Overlapped<'p> {
                     }
                     None => batch,
                 };
-                if group.read() >= GROUP_ITEMS || last_stretch {
+                if group.read() >= GROUP_ITEMS {
                     add(&mut total, shared.store_prepared(group).await?);
                 } else {
                     gathered = Some(group);
@@ -165,19 +160,11 @@ impl<'p> Overlapped<'p> {
         }
     }
 
-    /// Analyses a batch and hands it to the store; `left` is an estimate of
-    /// the items still to come after it, when the input's size is known.
-    async fn push(
-        &mut self,
-        items: Vec<Received>,
-        letters: Vec<NewDeadLetter>,
-        left: Option<u64>,
-    ) -> Result<()> {
+    async fn push(&mut self, items: Vec<Received>, letters: Vec<NewDeadLetter>) -> Result<()> {
         let prepared = self.pipeline.prepare(items, letters).await?;
         self.total.read += prepared.read();
-        let last_stretch = left.is_some_and(|left| left < GROUP_ITEMS);
         let sender = self.to_store.as_ref().expect("not finished");
-        if sender.send((prepared, last_stretch)).await.is_err() {
+        if sender.send(prepared).await.is_err() {
             // the store task stopped: its error is reported by finish
             self.to_store = None;
         }
@@ -242,17 +229,10 @@ async fn ingest_file(
                     let _ = sender.blocking_send(Err(error));
                 }
             });
-            let mut consumed = 0u64;
-            let mut parsed = 0u64;
             while let Some(batch) = receiver.recv().await {
                 let batch = batch?;
                 bar.inc(batch.bytes);
-                consumed += batch.bytes;
-                parsed += (batch.items.len() + batch.letters.len()) as u64;
-                // the rest of the file at the average size of a line so far
-                let left = (size > 0 && parsed > 0)
-                    .then(|| size.saturating_sub(consumed) * parsed / consumed.max(1));
-                run.push(batch.items, batch.letters, left).await?;
+                run.push(batch.items, batch.letters).await?;
                 bar.set_message(format!("{} read", run.total.read));
             }
             let _ = reader_thread.join();
@@ -275,22 +255,19 @@ async fn ingest_file(
                     Err(rejected) => vec![Err(rejected)],
                 }
             };
-            let count = read.len() as u64;
-            for (index, entry) in read.into_iter().enumerate() {
+            for entry in read {
                 match entry {
                     Ok(document) => items.push(received(document)),
                     Err(rejected) => letters.push(dead_letter(rejected, source)),
                 }
                 if items.len() >= batch_size {
                     let batch = std::mem::take(&mut items);
-                    let left = count - index as u64 - 1;
-                    run.push(batch, std::mem::take(&mut letters), Some(left))
-                        .await?;
+                    run.push(batch, std::mem::take(&mut letters)).await?;
                 }
             }
         }
     }
-    run.push(items, letters, Some(0)).await?;
+    run.push(items, letters).await?;
     let total = run.finish().await?;
     bar.finish_with_message(format!(
         "{} new, {} duplicates",
