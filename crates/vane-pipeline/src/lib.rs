@@ -386,7 +386,11 @@ impl Pipeline {
                     tracing::error!("reloading topics failed: {error}");
                 }
             }
-            let failed = match self.next_batch(taken).await {
+            // entries up to `taken` are still in the inbox only while their
+            // commit runs; once it has landed the inbox may be empty, and
+            // SQLite numbers new entries from 1 again
+            let after = if committing.is_some() { taken } else { None };
+            let failed = match self.next_batch(after).await {
                 Ok(Some((commit, micros))) => {
                     let last = commit.inbox_done.last().copied();
                     // the batch before lands first
@@ -418,10 +422,6 @@ impl Pipeline {
                     true
                 }
             };
-            if failed {
-                // read again from the oldest item still in the inbox
-                taken = None;
-            }
             tokio::select! {
                 _ = &mut shutdown => return,
                 _ = self.wake.notified(), if !failed => {}
