@@ -21,7 +21,16 @@ pub(crate) async fn store() -> (tempfile::TempDir, Arc<dyn Store>) {
 }
 
 pub(crate) async fn pipeline_with(store: Arc<dyn Store>, topics: &[(&str, &str)]) -> Arc<Pipeline> {
-    let pipeline = Pipeline::start(store, PipelineConfig::default(), Timestamp(1_795_000_000))
+    pipeline_configured(store, PipelineConfig::default(), topics).await
+}
+
+/// A pipeline with `config` over `store`, with these topics.
+pub(crate) async fn pipeline_configured(
+    store: Arc<dyn Store>,
+    config: PipelineConfig,
+    topics: &[(&str, &str)],
+) -> Arc<Pipeline> {
+    let pipeline = Pipeline::start(store, config, Timestamp(1_795_000_000))
         .await
         .unwrap();
     for (id, query) in topics {

@@ -6,7 +6,7 @@ use vane_query::{MatchScratch, Percolator, PreparedDocument, Query};
 use vane_store::{Bucket, Filter, InboxItem, SeriesRequest};
 use vane_text::Seeded;
 
-use crate::{document, pipeline_with, received, store};
+use crate::{document, pipeline_configured, pipeline_with, received, store};
 
 const TOPICS: &[(&str, &str)] = &[
     ("xiaomi", "小米 OR xiaomi"),
@@ -186,22 +186,7 @@ async fn the_worker_analysing_one_batch_while_committing_another_stores_what_dra
     let mut outcomes = Vec::new();
     for overlapped in [false, true] {
         let (_directory, store) = store().await;
-        let pipeline = Pipeline::start(store.clone(), config.clone(), Timestamp(1_795_000_000))
-            .await
-            .unwrap();
-        for (id, query) in TOPICS {
-            pipeline
-                .put_topic(&vane_model::Topic {
-                    id: TopicId::new(*id),
-                    name: String::new(),
-                    query: query.to_string(),
-                    brand: None,
-                    competitor: false,
-                    enabled: true,
-                })
-                .await
-                .unwrap();
-        }
+        let pipeline = pipeline_configured(store.clone(), config.clone(), TOPICS).await;
         // the inbox empties between the two rounds, and SQLite numbers the
         // second round's entries from 1 again
         let (first, second) = items.split_at(350);
