@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use vane_detect::{LevelChange, Observation, TopicWarnings, WarningConfig};
 use vane_model::{Timestamp, TopicId};
 use vane_notify::{Dispatch, Notification, RetryPolicy, Route, Router, Target};
-use vane_store::{NewDocument, NewWarning, Store, StoredDocument};
+use vane_store::{NewDocument, NewWarning, Store};
 
 use crate::PipelineError;
 
@@ -30,7 +30,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// What the engine needs of a stored or new document's mention.
+/// What the engine needs of a new document's mention.
 pub(crate) fn observation(
     document: &vane_model::Document,
     published: Timestamp,
@@ -89,19 +89,24 @@ impl Alerts {
     }
 
     /// Observes a stored mention (rebuilding after a restart).
-    pub(crate) fn observe_stored(
-        &self,
-        topic: &TopicId,
-        document: &StoredDocument,
-        polarity: vane_model::Polarity,
-    ) {
-        let observation = observation(
-            &document.document,
-            document.published_at,
-            &document.signals,
-            polarity,
-        );
-        self.observe(topic, &observation);
+    pub(crate) fn observe_stored(&self, mention: &vane_store::WarningMention) {
+        let observation = Observation {
+            at: mention.published_at,
+            document_id: mention.document_id.clone(),
+            site: mention.site.clone(),
+            channel: mention.channel,
+            polarity: mention.sentiment,
+            authority: mention.signals.authority,
+            sensitive: !mention.signals.sensitivity.is_empty(),
+            central_media: mention.signals.central_media,
+            verified_followers: if mention.verified {
+                mention.followers
+            } else {
+                0
+            },
+            engagement: mention.engagement,
+        };
+        self.observe(&mention.topic, &observation);
     }
 
     /// The current level of every topic with an engine.

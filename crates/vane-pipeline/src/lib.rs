@@ -201,23 +201,21 @@ impl Pipeline {
         for (topic, story) in store.recent_topic_stories(since).await? {
             analyser.restore_topic_story(topic, story);
         }
-        // the warning engines: two weeks of mentions, oldest first
-        let filter = vane_store::Filter {
-            topic: None,
-            from: Some(Timestamp(now.0 - 14 * 86_400)),
-            ..vane_store::Filter::default()
-        };
-        let mut mentions = Vec::new();
-        let mut cursor = None;
+        // the warning engines: two weeks of mentions, oldest first, without
+        // their text
+        const REPLAY_PAGE: usize = 10_000;
+        let since = Timestamp(now.0 - 14 * 86_400);
+        let mut after: Option<vane_store::WarningMention> = None;
         let mut more = live_warnings;
         while more {
-            let page = store.mentions(&filter, cursor, 1_000).await?;
-            mentions.extend(page.items);
-            cursor = page.next;
-            more = cursor.is_some();
-        }
-        for mention in mentions.iter().rev() {
-            alerts.observe_stored(&mention.topic, &mention.document, mention.sentiment);
+            let page = store
+                .warning_mentions(since, after.as_ref(), REPLAY_PAGE)
+                .await?;
+            for mention in &page {
+                alerts.observe_stored(mention);
+            }
+            more = page.len() == REPLAY_PAGE;
+            after = page.into_iter().next_back();
         }
         for (topic, until) in store.mutes().await? {
             alerts.mute(&topic, Some(until));

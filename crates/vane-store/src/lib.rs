@@ -69,6 +69,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn commit(&self, batch: &Commit) -> Result<Committed>;
     /// Which of these document ids are already stored.
     async fn stored_ids(&self, ids: &[&str]) -> Result<Vec<String>>;
+    /// Up to `limit` mentions published since `since`, oldest first (by
+    /// time, document, topic) after `after`, with what the warning engines
+    /// weigh and none of the text: the engines' history after a restart.
+    async fn warning_mentions(
+        &self,
+        since: Timestamp,
+        after: Option<&WarningMention>,
+        limit: usize,
+    ) -> Result<Vec<WarningMention>>;
     /// Up to `limit` documents received since `since`, in order of storage
     /// after the one stored as `after`, with what the story index needs of
     /// them, to rebuild it after a restart.

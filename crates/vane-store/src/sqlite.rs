@@ -254,16 +254,20 @@ fn stored_document(row: &SqliteRow) -> Result<StoredDocument> {
         story_id: row.try_get("story_id")?,
         parent_id: row.try_get("parent_id")?,
         reach: number("reach")?,
-        signals: Signals {
-            authority: row.try_get("authority")?,
-            central_media: row.try_get("central_media")?,
-            sensitivity: row
-                .try_get::<String, _>("sensitivity")?
-                .split(',')
-                .filter(|class| !class.is_empty())
-                .map(String::from)
-                .collect(),
-        },
+        signals: signals(row)?,
+    })
+}
+
+fn signals(row: &SqliteRow) -> Result<Signals> {
+    Ok(Signals {
+        authority: row.try_get("authority")?,
+        central_media: row.try_get("central_media")?,
+        sensitivity: row
+            .try_get::<String, _>("sensitivity")?
+            .split(',')
+            .filter(|class| !class.is_empty())
+            .map(String::from)
+            .collect(),
     })
 }
 
@@ -759,6 +763,51 @@ impl Store for SqliteStore {
                     published_at: Timestamp(row.try_get("published_at")?),
                     story_id: row.try_get("story_id")?,
                     parent_id: row.try_get("parent_id")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn warning_mentions(
+        &self,
+        since: Timestamp,
+        after: Option<&WarningMention>,
+        limit: usize,
+    ) -> Result<Vec<WarningMention>> {
+        // one range of mentions_by_time (whose entries end with the primary
+        // key, topic and document), read backwards; the text's overflow
+        // pages are never read
+        let rows = sqlx::query(
+            "SELECT m.topic_id, m.sentiment, m.document_seq, m.published_at, d.id, d.site, \
+             d.channel, d.verified, d.followers, d.likes, d.comments, d.shares, d.authority, \
+             d.central_media, d.sensitivity \
+             FROM mentions m JOIN documents d ON d.seq = m.document_seq \
+             WHERE m.published_at >= ? AND (m.published_at, m.document_seq, m.topic_id) > (?, ?, ?) \
+             ORDER BY m.published_at, m.document_seq, m.topic_id LIMIT ?",
+        )
+        .bind(since.0)
+        .bind(after.map_or(i64::MIN, |mention| mention.published_at.0))
+        .bind(after.map_or(i64::MIN, |mention| mention.document_seq))
+        .bind(after.map_or("", |mention| mention.topic.as_str()))
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .fetch_all(&self.readers)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let number =
+                    |name: &str| -> Result<u64> { Ok(row.try_get::<i64, _>(name)?.max(0) as u64) };
+                Ok(WarningMention {
+                    topic: TopicId::new(row.try_get::<String, _>("topic_id")?),
+                    sentiment: polarity(row.try_get("sentiment")?)?,
+                    document_seq: row.try_get("document_seq")?,
+                    document_id: row.try_get("id")?,
+                    published_at: Timestamp(row.try_get("published_at")?),
+                    site: row.try_get("site")?,
+                    channel: channel(row.try_get("channel")?)?,
+                    verified: row.try_get("verified")?,
+                    followers: number("followers")?,
+                    engagement: number("likes")? + number("comments")? + number("shares")?,
+                    signals: signals(row)?,
                 })
             })
             .collect()

@@ -166,6 +166,24 @@ pub struct StoredStoryMember {
     pub parent_id: Option<String>,
 }
 
+/// A stored mention as the warning engines read it again after a restart:
+/// what makes it weigh, without the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WarningMention {
+    pub topic: TopicId,
+    pub sentiment: Polarity,
+    pub document_seq: i64,
+    pub document_id: String,
+    pub published_at: Timestamp,
+    pub site: String,
+    pub channel: Option<Channel>,
+    pub verified: bool,
+    pub followers: u64,
+    /// Likes, comments and shares.
+    pub engagement: u64,
+    pub signals: Signals,
+}
+
 /// What makes a mention weigh in a warning.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signals {

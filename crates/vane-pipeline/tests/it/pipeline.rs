@@ -356,6 +356,101 @@ fn corpus_documents(count: usize) -> Vec<vane_model::Document> {
 }
 
 #[tokio::test]
+async fn the_warning_history_pages_are_the_mentions_of_the_window_oldest_first_without_text() {
+    let (_directory, store) = store().await;
+    let pipeline = pipeline_with(store.clone(), TOPICS).await;
+    // documents a minute apart, several in the same minute
+    let documents: Vec<_> = corpus_documents(300)
+        .into_iter()
+        .enumerate()
+        .map(|(index, mut document)| {
+            document.published_at =
+                Some(Timestamp(1_795_000_000 + (index as i64 / 3) * 60).to_string());
+            document.verified = index % 2 == 0;
+            document.followers = index as u64;
+            document
+        })
+        .collect();
+    pipeline
+        .ingest(documents.into_iter().map(received).collect(), Vec::new())
+        .await
+        .unwrap();
+    let since = Timestamp(1_795_000_000 + 30 * 60);
+    let mut expected: Vec<String> = store
+        .mentions(
+            &Filter {
+                from: Some(since),
+                ..Filter::default()
+            },
+            None,
+            10_000,
+        )
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|mention| {
+            let document = &mention.document;
+            format!(
+                "{} {} {} {} {:?} {:?} {} {} {} {:?}",
+                document.published_at.0,
+                document.seq,
+                mention.topic.as_str(),
+                document.document.id.as_str(),
+                mention.sentiment,
+                document.document.channel,
+                document.document.verified,
+                document.document.followers,
+                document.document.likes + document.document.comments + document.document.shares,
+                document.signals,
+            )
+        })
+        .collect();
+    expected.sort();
+    assert!(expected.len() > 30, "{}", expected.len());
+    // pages of 7 that split minutes and documents
+    let mut pages = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .warning_mentions(since, after.as_ref(), 7)
+            .await
+            .unwrap();
+        assert!(page.len() <= 7);
+        let Some(last) = page.last().cloned() else {
+            break;
+        };
+        pages.extend(page);
+        after = Some(last);
+    }
+    let read: Vec<String> = pages
+        .iter()
+        .map(|mention| {
+            format!(
+                "{} {} {} {} {:?} {:?} {} {} {} {:?}",
+                mention.published_at.0,
+                mention.document_seq,
+                mention.topic.as_str(),
+                mention.document_id,
+                mention.sentiment,
+                mention.channel,
+                mention.verified,
+                mention.followers,
+                mention.engagement,
+                mention.signals,
+            )
+        })
+        .collect();
+    // oldest first by time and document: the order the engines need
+    assert!(pages.windows(2).all(|pair| {
+        (pair[0].published_at, pair[0].document_seq) <= (pair[1].published_at, pair[1].document_seq)
+    }));
+    let mut sorted = read.clone();
+    sorted.sort();
+    assert_eq!(sorted, expected);
+}
+
+#[tokio::test]
 async fn search_finds_exactly_what_the_matcher_matches() {
     let (_directory, store) = store().await;
     let pipeline = pipeline_with(store.clone(), &[]).await;
