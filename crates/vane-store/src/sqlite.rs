@@ -220,7 +220,6 @@ const DOCUMENT_COLUMNS: &str = "d.seq, d.id, d.source_id, d.title, d.body, d.url
 
 fn stored_document(row: &SqliteRow) -> Result<StoredDocument> {
     let published_at = Timestamp(row.try_get("published_at")?);
-    let number = |name: &str| -> Result<u64> { Ok(row.try_get::<i64, _>(name)?.max(0) as u64) };
     Ok(StoredDocument {
         seq: row.try_get("seq")?,
         document: Document {
@@ -236,11 +235,11 @@ fn stored_document(row: &SqliteRow) -> Result<StoredDocument> {
             channel: channel(row.try_get("channel")?)?,
             verified: row.try_get("verified")?,
             repost: row.try_get("repost")?,
-            followers: number("followers")?,
-            likes: number("likes")?,
-            comments: number("comments")?,
-            shares: number("shares")?,
-            views: number("views")?,
+            followers: number(row, "followers")?,
+            likes: number(row, "likes")?,
+            comments: number(row, "comments")?,
+            shares: number(row, "shares")?,
+            views: number(row, "views")?,
             published_at: Some(published_at.to_string()),
         },
         source_id: row
@@ -253,9 +252,14 @@ fn stored_document(row: &SqliteRow) -> Result<StoredDocument> {
         emotion: row.try_get("emotion")?,
         story_id: row.try_get("story_id")?,
         parent_id: row.try_get("parent_id")?,
-        reach: number("reach")?,
+        reach: number(row, "reach")?,
         signals: signals(row)?,
     })
+}
+
+/// A count column (never negative in the store; read as 0 if it were).
+fn number(row: &SqliteRow, name: &str) -> Result<u64> {
+    Ok(row.try_get::<i64, _>(name)?.max(0) as u64)
 }
 
 fn signals(row: &SqliteRow) -> Result<Signals> {
@@ -794,8 +798,6 @@ impl Store for SqliteStore {
         .await?;
         rows.iter()
             .map(|row| {
-                let number =
-                    |name: &str| -> Result<u64> { Ok(row.try_get::<i64, _>(name)?.max(0) as u64) };
                 Ok(WarningMention {
                     topic: TopicId::new(row.try_get::<String, _>("topic_id")?),
                     sentiment: polarity(row.try_get("sentiment")?)?,
@@ -805,8 +807,10 @@ impl Store for SqliteStore {
                     site: row.try_get("site")?,
                     channel: channel(row.try_get("channel")?)?,
                     verified: row.try_get("verified")?,
-                    followers: number("followers")?,
-                    engagement: number("likes")? + number("comments")? + number("shares")?,
+                    followers: number(row, "followers")?,
+                    engagement: number(row, "likes")?
+                        + number(row, "comments")?
+                        + number(row, "shares")?,
                     signals: signals(row)?,
                 })
             })
@@ -1049,19 +1053,17 @@ impl Store for SqliteStore {
             .await?;
         rows.iter()
             .map(|row| {
-                let number =
-                    |name: &str| -> Result<u64> { Ok(row.try_get::<i64, _>(name)?.max(0) as u64) };
                 Ok(SeriesPoint {
                     bucket_start: Timestamp(row.try_get("bucket_start")?),
-                    mentions: number("mentions")?,
-                    stories: number("stories")?,
-                    positive: number("positive")?,
-                    neutral: number("neutral")?,
-                    negative: number("negative")?,
-                    engagement: number("engagement")?,
-                    views: number("views")?,
-                    reach: number("reach")?,
-                    authority: number("authority")?,
+                    mentions: number(row, "mentions")?,
+                    stories: number(row, "stories")?,
+                    positive: number(row, "positive")?,
+                    neutral: number(row, "neutral")?,
+                    negative: number(row, "negative")?,
+                    engagement: number(row, "engagement")?,
+                    views: number(row, "views")?,
+                    reach: number(row, "reach")?,
+                    authority: number(row, "authority")?,
                 })
             })
             .collect()
@@ -1189,14 +1191,13 @@ impl Store for SqliteStore {
         )
         .fetch_one(&self.readers)
         .await?;
-        let number = |name: &str| -> Result<u64> { Ok(row.try_get::<i64, _>(name)?.max(0) as u64) };
         Ok(Counts {
-            documents: number("documents")?,
-            mentions: number("mentions")?,
-            dead_letters: number("dead_letters")?,
-            inbox: number("inbox")?,
-            topics: number("topics")?,
-            sources: number("sources")?,
+            documents: number(&row, "documents")?,
+            mentions: number(&row, "mentions")?,
+            dead_letters: number(&row, "dead_letters")?,
+            inbox: number(&row, "inbox")?,
+            topics: number(&row, "topics")?,
+            sources: number(&row, "sources")?,
         })
     }
 
