@@ -81,10 +81,79 @@ pub struct Analyser {
     classifier: Classifier,
     /// Working memory of the other threads, kept between batches.
     thread_scratches: Vec<MatchScratch>,
-    stories: StoryIndex,
+    stories: Stories,
+}
+
+/// The order-dependent part of the stages: the story index of the window,
+/// and which stories each topic has seen. Documents are assigned in their
+/// order of arrival.
+#[derive(Debug)]
+struct Stories {
+    index: StoryIndex,
     /// Story number of the index → story id (its first-arrived document).
-    story_ids: Vec<String>,
+    ids: Vec<String>,
     topic_stories: FxHashSet<(TopicId, String)>,
+}
+
+impl Stories {
+    /// A document's story, and whether each mention is its topic's first
+    /// of that story.
+    fn assign(&mut self, analysed: Analysed) -> NewDocument {
+        let Analysed {
+            mut new,
+            story_key,
+            matched_topics,
+        } = analysed;
+        let assignment = self
+            .index
+            .add_keyed(new.document.id.as_str(), story_key, new.published_at);
+        if assignment.story == self.ids.len() {
+            self.ids.push(new.document.id.as_str().to_string());
+        }
+        let story_id = self.ids[assignment.story].clone();
+        for (mention, topic) in new.mentions.iter_mut().zip(matched_topics) {
+            mention.new_story = self.topic_stories.insert((topic, story_id.clone()));
+        }
+        new.story_id = story_id;
+        new.parent_id = assignment.parent;
+        new
+    }
+
+    /// Assigns the chunks analysed so far, in order from `slots[*next]`, into
+    /// `processed`; stops at the first chunk still waiting or in work.
+    fn assign_done(&mut self, slots: &[Mutex<Slot>], next: &mut usize, processed: &mut Processed) {
+        while let Some(slot) = slots.get(*next) {
+            let results = {
+                let mut slot = slot.lock().unwrap_or_else(|e| e.into_inner());
+                match std::mem::replace(&mut *slot, Slot::Assigned) {
+                    Slot::Done(results) => results,
+                    other => {
+                        *slot = other;
+                        return;
+                    }
+                }
+            };
+            for result in results {
+                match result {
+                    Ok(analysed) => processed.documents.push(self.assign(analysed)),
+                    Err(letter) => processed.dead_letters.push(letter),
+                }
+            }
+            *next += 1;
+        }
+    }
+}
+
+/// A chunk of a batch on its way through [`Analyser::process`].
+enum Slot {
+    /// Received, not yet taken by a thread.
+    Waiting(Vec<Received>),
+    /// Taken by a thread and being analysed.
+    InWork,
+    /// Analysed, waiting for its story assignments.
+    Done(Vec<Result<Analysed, NewDeadLetter>>),
+    /// Assigned: its documents and dead letters are in the output.
+    Assigned,
 }
 
 /// Cuts a payload to what a dead letter keeps.
@@ -114,9 +183,11 @@ impl Analyser {
             scratch: MatchScratch::default(),
             thread_scratches: Vec::new(),
             classifier,
-            stories,
-            story_ids: Vec::new(),
-            topic_stories: FxHashSet::default(),
+            stories: Stories {
+                index: stories,
+                ids: Vec::new(),
+                topic_stories: FxHashSet::default(),
+            },
         }
     }
 
@@ -169,15 +240,15 @@ impl Analyser {
     ) {
         for (stored, key) in stored.iter().zip(keys) {
             let story = numbers.get(&stored.story_id).copied();
-            let assignment = self.stories.restore_keyed(
+            let assignment = self.stories.index.restore_keyed(
                 &stored.id,
                 key,
                 stored.published_at,
                 story,
                 stored.parent_id.clone(),
             );
-            if assignment.story == self.story_ids.len() {
-                self.story_ids.push(stored.story_id.clone());
+            if assignment.story == self.stories.ids.len() {
+                self.stories.ids.push(stored.story_id.clone());
                 numbers.insert(stored.story_id.clone(), assignment.story);
             }
         }
@@ -185,12 +256,14 @@ impl Analyser {
 
     /// Remembers that a topic has a mention of a story already.
     pub fn restore_topic_story(&mut self, topic: TopicId, story: String) {
-        self.topic_stories.insert((topic, story));
+        self.stories.topic_stories.insert((topic, story));
     }
 
     /// Runs the stages over a batch, in order of arrival. The pure part of
     /// each document's work (normalise, match, analyse, fingerprint) runs on
-    /// all cores; story assignment, which depends on the order, runs after.
+    /// all cores. Story assignment, which depends on the order, runs on the
+    /// calling thread between its chunks, over the chunks done so far, so
+    /// that no core waits for it at the end of the batch.
     pub fn process(&mut self, items: Vec<Received>) -> Processed {
         let threads = cores();
         let config = &self.config;
@@ -200,91 +273,66 @@ impl Analyser {
         // store's writer, and halves fixed in advance would leave one core
         // idle while the other thread finishes a half slowed down by it
         const CHUNK: usize = 16;
-        let total = items.len();
-        let mut chunks: Vec<Mutex<Vec<Received>>> = Vec::with_capacity(total.div_ceil(CHUNK));
+        let mut slots: Vec<Mutex<Slot>> = Vec::with_capacity(items.len().div_ceil(CHUNK));
         let mut items = items.into_iter();
         loop {
             let chunk: Vec<Received> = items.by_ref().take(CHUNK).collect();
             if chunk.is_empty() {
                 break;
             }
-            chunks.push(Mutex::new(chunk));
+            slots.push(Mutex::new(Slot::Waiting(chunk)));
         }
+        let slots = &slots;
         let next = AtomicUsize::new(0);
-        let helpers = threads.min(chunks.len()).saturating_sub(1);
+        // analyses the next waiting chunk; false when none is left
+        let analyse_next = |scratch: &mut MatchScratch| {
+            let Some(slot) = slots.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                return false;
+            };
+            let taken = std::mem::replace(
+                &mut *slot.lock().unwrap_or_else(|e| e.into_inner()),
+                Slot::InWork,
+            );
+            let Slot::Waiting(part) = taken else {
+                unreachable!("each chunk is taken once");
+            };
+            let analysed = part
+                .into_iter()
+                .map(|item| analyse_guarded(item, config, percolator, scratch, classifier))
+                .collect();
+            *slot.lock().unwrap_or_else(|e| e.into_inner()) = Slot::Done(analysed);
+            true
+        };
+        let helpers = threads.min(slots.len()).saturating_sub(1);
         let scratches = &mut self.thread_scratches;
         if scratches.len() < helpers {
             scratches.resize_with(helpers, MatchScratch::default);
         }
-        let work = |scratch: &mut MatchScratch| {
-            let mut done = Vec::new();
-            loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(chunk) = chunks.get(index) else {
-                    return done;
-                };
-                let part = std::mem::take(&mut *chunk.lock().unwrap_or_else(|e| e.into_inner()));
-                let analysed: Vec<_> = part
-                    .into_iter()
-                    .map(|item| analyse_guarded(item, config, percolator, scratch, classifier))
-                    .collect();
-                done.push((index, analysed));
-            }
-        };
         let main_scratch = &mut self.scratch;
-        let mut finished: Vec<(usize, Vec<Result<Analysed, NewDeadLetter>>)> =
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = scratches[..helpers]
-                    .iter_mut()
-                    .map(|scratch| scope.spawn(|| work(scratch)))
-                    .collect();
-                let mut all = work(main_scratch);
-                for handle in handles {
-                    match handle.join() {
-                        Ok(part) => all.extend(part),
-                        Err(panic) => std::panic::resume_unwind(panic),
-                    }
-                }
-                all
-            });
-        // back in the order of arrival
-        finished.sort_unstable_by_key(|(index, _)| *index);
-        let mut analysed = Vec::with_capacity(total);
-        for (_, part) in finished {
-            analysed.extend(part);
-        }
+        let stories = &mut self.stories;
         let mut processed = Processed::default();
-        for result in analysed {
-            match result {
-                Ok(analysed) => processed.documents.push(self.assign(analysed)),
-                Err(letter) => processed.dead_letters.push(letter),
+        let mut assigned = 0;
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = scratches[..helpers]
+                .iter_mut()
+                .map(|scratch| scope.spawn(|| while analyse_next(scratch) {}))
+                .collect();
+            loop {
+                stories.assign_done(slots, &mut assigned, &mut processed);
+                if !analyse_next(main_scratch) {
+                    break;
+                }
             }
-        }
+            for handle in handles {
+                if let Err(panic) = handle.join() {
+                    std::panic::resume_unwind(panic);
+                }
+            }
+        });
+        stories.assign_done(slots, &mut assigned, &mut processed);
+        debug_assert_eq!(assigned, slots.len(), "every chunk is assigned");
         self.scratch_retune();
         processed
-    }
-
-    /// The sequential part: the story, and whether each mention is its
-    /// topic's first of that story.
-    fn assign(&mut self, analysed: Analysed) -> NewDocument {
-        let Analysed {
-            mut new,
-            story_key,
-            matched_topics,
-        } = analysed;
-        let assignment =
-            self.stories
-                .add_keyed(new.document.id.as_str(), story_key, new.published_at);
-        if assignment.story == self.story_ids.len() {
-            self.story_ids.push(new.document.id.as_str().to_string());
-        }
-        let story_id = self.story_ids[assignment.story].clone();
-        for (mention, topic) in new.mentions.iter_mut().zip(matched_topics) {
-            mention.new_story = self.topic_stories.insert((topic, story_id.clone()));
-        }
-        new.story_id = story_id;
-        new.parent_id = assignment.parent;
-        new
     }
 
     fn scratch_retune(&mut self) {

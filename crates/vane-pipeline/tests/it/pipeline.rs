@@ -1,7 +1,7 @@
 //! Stages, idempotence, dead letters, inbox, restart, search, rollups.
 
 use vane_model::{Polarity, Timestamp, TopicId};
-use vane_pipeline::{Pipeline, PipelineConfig};
+use vane_pipeline::{Pipeline, PipelineConfig, Received};
 use vane_query::{MatchScratch, Percolator, PreparedDocument, Query};
 use vane_store::{Bucket, Filter, InboxItem, SeriesRequest};
 use vane_text::Seeded;
@@ -227,6 +227,57 @@ async fn the_worker_analysing_one_batch_while_committing_another_stores_what_dra
         outcomes.push(stored_outcome(store.as_ref()).await);
     }
     assert!(outcomes[0].len() > 400, "the topics matched");
+    assert_eq!(outcomes[0], outcomes[1]);
+}
+
+#[tokio::test]
+async fn a_batch_analysed_on_all_cores_stores_what_one_document_at_a_time_does() {
+    // 400 documents of repeated paragraphs in one batch: 25 chunks, whose
+    // story assignments interleave with the analysis of later chunks; a
+    // chunk assigned out of order would change first publishers, parents
+    // and which mention is its topic's first of a story
+    let mut documents = corpus_documents(400);
+    // the last 250 are copies of the first 150, some with a line added
+    for index in 150..400 {
+        let original = documents[index * 7 % 150].body.clone();
+        documents[index].body = if index % 2 == 0 {
+            original
+        } else {
+            format!("{original}\n（转载）")
+        };
+    }
+    let items: Vec<Received> = documents.into_iter().map(received).collect();
+    let mut outcomes = Vec::new();
+    for one_by_one in [true, false] {
+        let (_directory, store) = store().await;
+        let config = PipelineConfig {
+            batch_size: 1_000,
+            ..PipelineConfig::default()
+        };
+        let pipeline = pipeline_configured(store.clone(), config, TOPICS).await;
+        if one_by_one {
+            for item in &items {
+                pipeline
+                    .ingest(vec![item.clone()], Vec::new())
+                    .await
+                    .unwrap();
+            }
+        } else {
+            let summary = pipeline.ingest(items.clone(), Vec::new()).await.unwrap();
+            assert_eq!(summary.new, 400);
+        }
+        let page = store
+            .documents(&Filter::default(), None, 1_000)
+            .await
+            .unwrap();
+        let copies = page
+            .items
+            .iter()
+            .filter(|stored| stored.story_id != stored.document.id.as_str())
+            .count();
+        assert!(copies >= 250, "copies joined earlier stories: {copies}");
+        outcomes.push(stored_outcome(store.as_ref()).await);
+    }
     assert_eq!(outcomes[0], outcomes[1]);
 }
 
