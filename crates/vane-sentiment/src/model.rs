@@ -206,6 +206,9 @@ impl SentimentModel {
             extract(self.language, &text[bytes], features);
             self.parts(features)
         };
+        // a passage of one sentence is that sentence read alone: kept, so
+        // that a hit in it does not read it twice (long English sentences)
+        let mut alone: Vec<Option<(f32, f32)>> = vec![None; ranges.len()];
         let mut first = 0;
         while !whole && first < ranges.len() && ranges[first].start < reading.lede_chars.max(1) {
             let start = ranges[first].start;
@@ -216,7 +219,11 @@ impl SentimentModel {
             {
                 last += 1;
             }
-            passages.push(score(first, last, &mut features));
+            let parts = score(first, last, &mut features);
+            if first == last {
+                alone[first] = Some(parts);
+            }
+            passages.push(parts);
             first = last + 1;
         }
         let holds_hit = hit_sentences(&ranges, spans);
@@ -225,7 +232,7 @@ impl SentimentModel {
                 let read = holds_hit[index]
                     || (index > 0 && holds_hit[index - 1])
                     || holds_hit.get(index + 1).copied().unwrap_or(false);
-                read.then(|| score(index, index, &mut features))
+                read.then(|| alone[index].unwrap_or_else(|| score(index, index, &mut features)))
             })
             .collect();
         TextScores {

@@ -218,3 +218,36 @@ fn a_short_text_is_read_whole_and_a_long_one_by_its_lede_and_hits() {
         read.overall()
     );
 }
+
+#[test]
+fn a_sentence_read_as_a_passage_and_around_a_hit_counts_as_itself() {
+    // a long sentence, then two short ones: the first passage is the long
+    // sentence with the next, the second the last sentence alone
+    let model = embedded(Language::English);
+    let sentences = [
+        "The new phone arrived on Monday after a long wait, and the box, the charger and the manual were all in order when we opened the package at home. ",
+        "The Lumio battery overheats badly. ",
+        "Support never answered our emails at all.",
+    ];
+    let text = sentences.concat();
+    let brand = text.find("Lumio").unwrap();
+    let spans = [(brand, brand + 5)];
+    let read = model.read(&text, Reading::DEFAULT, &spans);
+    // the sentence of the hit (weight 1), both neighbours (½ each) and the
+    // text's overall (1), each scored on its own, averaged in log-odds
+    let logit = |sentiment: vane_sentiment::Sentiment| {
+        let probability = ((sentiment.score + 1.0) / 2.0) as f64;
+        (probability / (1.0 - probability)).ln()
+    };
+    let expected = (logit(read.overall())
+        + logit(model.score(sentences[1].trim()))
+        + 0.5 * logit(model.score(sentences[0].trim()))
+        + 0.5 * logit(model.score(sentences[2])))
+        / 3.0;
+    let expected = 2.0 / (1.0 + (-expected).exp()) - 1.0;
+    let around = read.around(&spans).score as f64;
+    assert!(
+        (around - expected).abs() < 1e-4,
+        "{around} against {expected}"
+    );
+}
