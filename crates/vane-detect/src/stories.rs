@@ -102,9 +102,10 @@ impl StoryKey {
     }
 
     fn of_normalized(parts: &[&NormalizedText]) -> StoryKey {
+        let (fingerprint, content) = Fingerprint::with_content_hash(parts);
         StoryKey {
-            fingerprint: Fingerprint::of_fields(parts),
-            content: content_hash(parts),
+            fingerprint,
+            content,
         }
     }
 }
@@ -235,19 +236,6 @@ pub fn strip_credits(text: &str) -> String {
         kept.push('\n');
     }
     kept
-}
-
-fn content_hash(parts: &[&NormalizedText]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for normalized in parts {
-        for token in &normalized.tokens {
-            for byte in normalized.folded_token(token).bytes().chain([0]) {
-                hash ^= byte as u64;
-                hash = hash.wrapping_mul(0x0100_0000_01b3);
-            }
-        }
-    }
-    hash
 }
 
 impl StoryIndex {

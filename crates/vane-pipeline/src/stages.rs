@@ -104,9 +104,9 @@ impl Stories {
             story_key,
             matched_topics,
         } = analysed;
-        let assignment = self
-            .index
-            .add_keyed(new.document.id.as_str(), story_key, new.published_at);
+        let assignment =
+            self.index
+                .add_keyed(new.document.id.as_str(), story_key, new.published_at);
         if assignment.story == self.ids.len() {
             self.ids.push(new.document.id.as_str().to_string());
         }

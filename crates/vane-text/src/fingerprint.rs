@@ -89,20 +89,28 @@ impl Fingerprint {
     /// other as one text (the tokens of `"title\nbody"` are the title's
     /// and then the body's).
     pub fn of_fields(fields: &[&NormalizedText]) -> Fingerprint {
-        let tokens: Vec<u64> = fields
+        Fingerprint::with_content_hash(fields).0
+    }
+
+    /// [`Fingerprint::of_fields`], and a hash of the whole token sequence
+    /// for telling exact copies, from the same pass over the tokens.
+    pub fn with_content_hash(fields: &[&NormalizedText]) -> (Fingerprint, u64) {
+        let count: usize = fields
             .iter()
-            .flat_map(|normalized| {
-                normalized
-                    .tokens
-                    .iter()
-                    .map(|token| token_hash(normalized.folded_token(token)))
-            })
-            .collect();
-        let han = fields
-            .iter()
-            .flat_map(|normalized| &normalized.tokens)
-            .filter(|token| token.kind == TokenKind::Han)
-            .count();
+            .map(|normalized| normalized.tokens.len())
+            .sum();
+        let mut tokens: Vec<u64> = Vec::with_capacity(count);
+        let mut han = 0;
+        // FNV-1a over the token hashes, a word at a time
+        let mut content: u64 = 0xcbf2_9ce4_8422_2325;
+        for normalized in fields {
+            for token in &normalized.tokens {
+                let hash = token_hash(normalized.folded_token(token));
+                han += usize::from(token.kind == TokenKind::Han);
+                content = (content ^ hash).wrapping_mul(0x0000_0100_0000_01b3);
+                tokens.push(hash);
+            }
+        }
         let width = if han * 2 >= tokens.len().max(1) { 4 } else { 3 };
         let mut hashes: Vec<u64> = if tokens.len() < width {
             // a text shorter than one shingle is one shingle
@@ -128,11 +136,12 @@ impl Fingerprint {
         let shingles = hashes.len();
         let signature = one_permutation_signature(&hashes);
         hashes.truncate(SKETCH_SIZE);
-        Fingerprint {
+        let fingerprint = Fingerprint {
             sketch: hashes,
             shingles,
             signature,
-        }
+        };
+        (fingerprint, mix(content ^ count as u64))
     }
 
     /// The LSH keys of the text: one per band, the band's rows hashed
