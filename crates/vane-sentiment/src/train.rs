@@ -112,6 +112,8 @@ fn featurize(language: Language, texts: impl Iterator<Item = impl AsRef<str>>) -
         .map(|text| {
             let mut features = Vec::new();
             extract(language, text.as_ref(), &mut features);
+            // in ascending order, as the committed models were fitted
+            features.sort_unstable();
             features
         })
         .collect()
