@@ -153,74 +153,20 @@ pub(crate) fn extract(language: Language, text: &str, out: &mut Vec<u32>) {
 }
 
 thread_local! {
-    /// [`dedup`]'s table, kept between texts.
+    /// The de-duplication table, kept between texts.
     static SEEN: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Keeps the first of each distinct feature, in their order: an
-/// open-addressing table twice their number, which stays in cache, instead
-/// of sorting them (most of the cost of extraction, and a sum over the
-/// weights does not need an order). 0 marks an empty slot, so the feature 0
-/// is tracked on its own.
+/// Keeps the first of each distinct feature, in their order: a sum over
+/// the weights needs a set, not the order a sort would give (which was
+/// most of the cost of extraction).
 fn dedup(features: &mut Vec<u32>) {
-    let capacity = (features.len() * 2).next_power_of_two().max(16);
-    let mask = capacity - 1;
-    let shift = 32 - capacity.trailing_zeros();
-    SEEN.with_borrow_mut(|slots| {
-        slots.clear();
-        slots.resize(capacity, 0);
-        let mut zero_seen = false;
-        let mut kept = 0;
-        for index in 0..features.len() {
-            let feature = features[index];
-            let fresh = if feature == 0 {
-                !std::mem::replace(&mut zero_seen, true)
-            } else {
-                let mut slot = (feature.wrapping_mul(0x9E37_79B1) >> shift) as usize;
-                loop {
-                    let held = slots[slot];
-                    if held == 0 {
-                        slots[slot] = feature;
-                        break true;
-                    }
-                    if held == feature {
-                        break false;
-                    }
-                    slot = (slot + 1) & mask;
-                }
-            };
-            if fresh {
-                features[kept] = feature;
-                kept += 1;
-            }
-        }
-        features.truncate(kept);
-    });
+    SEEN.with_borrow_mut(|table| vane_text::keep_first(features, table));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dedup_keeps_the_first_of_each_feature_in_order() {
-        let mut random = vane_text::Seeded::new(11);
-        for length in [0, 1, 7, 100, 3_000] {
-            // few distinct values, zero among them, so most are repeats
-            let features: Vec<u32> = (0..length)
-                .map(|_| [0, 1, u32::MAX, 0x8000_0000][random.below(4)] ^ random.below(40) as u32)
-                .collect();
-            let mut expected = Vec::new();
-            for &feature in &features {
-                if !expected.contains(&feature) {
-                    expected.push(feature);
-                }
-            }
-            let mut deduped = features.clone();
-            dedup(&mut deduped);
-            assert_eq!(deduped, expected, "{length}");
-        }
-    }
 
     #[test]
     fn the_fast_alphanumeric_test_agrees_with_the_standard_one_everywhere() {

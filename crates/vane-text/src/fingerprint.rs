@@ -5,7 +5,7 @@
 //! Traditional/Simplified and case differences vanish): four Han/kana
 //! characters, or three words in text that is mostly words.
 
-use crate::{NormalizedText, TokenKind};
+use crate::{NormalizedText, TokenKind, keep_first};
 
 /// How many of the smallest shingle hashes a sketch keeps.
 pub const SKETCH_SIZE: usize = 128;
@@ -131,11 +131,16 @@ impl Fingerprint {
                 })
                 .collect()
         };
-        hashes.sort_unstable();
-        hashes.dedup();
+        // the distinct shingles without sorting them all: only the sketch's
+        // smallest are sorted
+        keep_first(&mut hashes, &mut Vec::new());
         let shingles = hashes.len();
         let signature = one_permutation_signature(&hashes);
-        hashes.truncate(SKETCH_SIZE);
+        if hashes.len() > SKETCH_SIZE {
+            hashes.select_nth_unstable(SKETCH_SIZE - 1);
+            hashes.truncate(SKETCH_SIZE);
+        }
+        hashes.sort_unstable();
         let fingerprint = Fingerprint {
             sketch: hashes,
             shingles,

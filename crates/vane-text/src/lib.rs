@@ -8,6 +8,7 @@
 
 mod chars;
 mod decode;
+mod distinct;
 mod fingerprint;
 mod html;
 mod keywords;
@@ -24,6 +25,7 @@ mod ts_table_source;
 
 pub use chars::{CharClass, char_class};
 pub use decode::{CharsetSource, Decoded, charset_of_content_type, charset_of_meta, decode};
+pub use distinct::{HashValue, keep_first};
 pub use fingerprint::{BANDS, Fingerprint, ROWS, SKETCH_SIZE};
 pub use html::{Article, clean, decode_entities, extract_article};
 pub use keywords::{IdfTable, build_idf_table, jieba, keyword_candidates, keywords};
