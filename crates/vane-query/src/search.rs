@@ -111,8 +111,10 @@ pub fn index_tokens(fields: &[&NormalizedText], out: &mut String) {
     let tokens: usize = fields.iter().map(|text| text.tokens.len()).sum();
     let mut words: FxHashSet<&str> =
         FxHashSet::with_capacity_and_hasher(tokens / 2, Default::default());
-    let mut characters: FxHashSet<char> =
-        FxHashSet::with_capacity_and_hasher(tokens / 2, Default::default());
+    // the common ideographs in a bit set, the rest of Han and kana in a set
+    const COMMON: std::ops::RangeInclusive<u32> = 0x4E00..=0x9FFF;
+    let mut common = [0u64; (0x9FFF - 0x4E00) / 64 + 1];
+    let mut characters: FxHashSet<char> = FxHashSet::default();
     for text in fields {
         for token in &text.tokens {
             match token.kind {
@@ -130,7 +132,17 @@ pub fn index_tokens(fields: &[&NormalizedText], out: &mut String) {
                     let Some(character) = text.han_char(token) else {
                         continue;
                     };
-                    if !characters.insert(character) {
+                    let fresh = if COMMON.contains(&(character as u32)) {
+                        let bit = character as usize - 0x4E00;
+                        let word = &mut common[bit / 64];
+                        let mask = 1u64 << (bit % 64);
+                        let fresh = *word & mask == 0;
+                        *word |= mask;
+                        fresh
+                    } else {
+                        characters.insert(character)
+                    };
+                    if !fresh {
                         continue;
                     }
                     if !out.is_empty() {
@@ -140,5 +152,20 @@ pub fn index_tokens(fields: &[&NormalizedText], out: &mut String) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_tokens_are_each_distinct_token_once_in_order_of_first_occurrence() {
+        let title = NormalizedText::new("小米發布 Xiaomi 14");
+        // 㐀 (U+3400) and カ are outside the common ideographs
+        let body = NormalizedText::new("小米 xiaomi 㐀㐀 カカ 龥 14 新品 发布");
+        let mut out = String::new();
+        index_tokens(&[&title, &body], &mut out);
+        assert_eq!(out, "小 米 发 布 xiaomi 14 㐀 カ 龥 新 品");
     }
 }
