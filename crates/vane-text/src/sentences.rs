@@ -39,32 +39,59 @@ pub struct Sentence {
     pub bytes: Range<usize>,
 }
 
+/// Bytes that can start a sentence terminator: `!`, `?`, `.`, a line
+/// break, and the lead bytes of the full-width ones (`…` E2, `。` E3,
+/// `！？；｡` EF). Never a continuation byte, so always a character boundary.
+const TERMINATOR_LEAD: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut index = 0;
+    let leads = [b'!', b'?', b'.', b'\n', 0xE2, 0xE3, 0xEF];
+    while index < leads.len() {
+        table[leads[index] as usize] = true;
+        index += 1;
+    }
+    table
+};
+
 /// The sentences of `text` as [`sentences`] finds them, with their byte
 /// ranges too, so that a reader can slice the text instead of rebuilding
-/// each sentence from characters.
+/// each sentence from characters. One pass over the bytes: characters are
+/// counted by their first bytes, and only a byte that can start a
+/// terminator is decoded.
 pub fn sentence_spans(text: &str) -> Vec<Sentence> {
+    let bytes = text.as_bytes();
     let mut spans = Vec::new();
-    let mut chars = text.char_indices().peekable();
     // where the current sentence starts: (byte, char)
     let mut start = (0, 0);
+    // characters before `at`
     let mut index = 0;
-    while let Some((at, c)) = chars.next() {
-        index += 1;
-        let boundary = ends_always(c) || (c == '.' && full_stop_ends(text, at));
-        if !boundary {
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if !TERMINATOR_LEAD[byte as usize] {
+            index += usize::from(byte & 0xC0 != 0x80);
+            at += 1;
             continue;
         }
-        // repeated terminators and closing quotes stay with the sentence
-        while let Some(&(_, next)) = chars.peek() {
-            if !(ends_always(next) && next != '\n' || closes(next) || next == '.') {
-                break;
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        let mut end = at + c.len_utf8();
+        index += 1;
+        let boundary = ends_always(c) || (c == '.' && full_stop_ends(text, at));
+        if boundary {
+            // repeated terminators and closing quotes stay with the sentence
+            while let Some(next) = text[end..].chars().next() {
+                if !(ends_always(next) && next != '\n' || closes(next) || next == '.') {
+                    break;
+                }
+                end += next.len_utf8();
+                index += 1;
             }
-            chars.next();
-            index += 1;
+            push_trimmed(text, start, (end, index), &mut spans);
+            start = (end, index);
         }
-        let end_byte = chars.peek().map_or(text.len(), |&(at, _)| at);
-        push_trimmed(text, start, (end_byte, index), &mut spans);
-        start = (end_byte, index);
+        at = end;
     }
     push_trimmed(text, start, (text.len(), index), &mut spans);
     spans
@@ -113,6 +140,7 @@ fn push_trimmed(text: &str, start: (usize, usize), end: (usize, usize), spans: &
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Seeded;
 
     fn split(text: &str) -> Vec<String> {
         let chars: Vec<char> = text.chars().collect();
@@ -164,6 +192,52 @@ mod tests {
                 let by_chars: String = chars[span.chars.clone()].iter().collect();
                 assert_eq!(&text[span.bytes.clone()], by_chars, "{text}");
             }
+        }
+    }
+
+    /// The character-by-character splitter the byte scan replaced.
+    fn reference_spans(text: &str) -> Vec<Sentence> {
+        let mut spans = Vec::new();
+        let mut chars = text.char_indices().peekable();
+        // where the current sentence starts: (byte, char)
+        let mut start = (0, 0);
+        let mut index = 0;
+        while let Some((at, c)) = chars.next() {
+            index += 1;
+            let boundary = ends_always(c) || (c == '.' && full_stop_ends(text, at));
+            if !boundary {
+                continue;
+            }
+            // repeated terminators and closing quotes stay with the sentence
+            while let Some(&(_, next)) = chars.peek() {
+                if !(ends_always(next) && next != '\n' || closes(next) || next == '.') {
+                    break;
+                }
+                chars.next();
+                index += 1;
+            }
+            let end_byte = chars.peek().map_or(text.len(), |&(at, _)| at);
+            push_trimmed(text, start, (end_byte, index), &mut spans);
+            start = (end_byte, index);
+        }
+        push_trimmed(text, start, (text.len(), index), &mut spans);
+        spans
+    }
+
+    #[test]
+    fn the_byte_scan_finds_what_the_character_scan_found() {
+        let palette = [
+            "。", "！", "？", "；", "…", "｡", "!", "?", ".", "\n", "\r\n", " ", "\u{3000}", "”",
+            "’", "\"", "'", "）", ")", "」", "』", "】", "》", "]", "，", "“", "「", "小米",
+            "雷军", "发布", "の", "가", "Mr", "J", "u.s", "3", "30", "Sales", "rose", "é", "Ω",
+            "𠀀", "\u{301}", "⋯", "€", "\u{feff}",
+        ];
+        let mut random = Seeded::new(5);
+        for _ in 0..20_000 {
+            let text: String = (0..random.below(24))
+                .map(|_| palette[random.below(palette.len())])
+                .collect();
+            assert_eq!(sentence_spans(&text), reference_spans(&text), "{text:?}");
         }
     }
 
