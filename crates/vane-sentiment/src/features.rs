@@ -161,7 +161,13 @@ thread_local! {
 /// the weights needs a set, not the order a sort would give (which was
 /// most of the cost of extraction).
 fn dedup(features: &mut Vec<u32>) {
-    SEEN.with_borrow_mut(|table| vane_text::keep_first(features, table));
+    SEEN.with_borrow_mut(|table| {
+        vane_text::keep_first(features, table);
+        // a huge text (one sentence of a megabyte) does not keep its table
+        if table.capacity() > 1 << 16 {
+            *table = Vec::new();
+        }
+    });
 }
 
 #[cfg(test)]
