@@ -158,8 +158,8 @@ thread_local! {
 }
 
 /// Keeps the first of each distinct feature, in their order: a sum over
-/// the weights needs a set, not the order a sort would give (which was
-/// most of the cost of extraction).
+/// the weights needs a set, not the order a sort would give (the sort was
+/// about a fifth of extraction).
 fn dedup(features: &mut Vec<u32>) {
     SEEN.with_borrow_mut(|table| {
         vane_text::keep_first(features, table);
