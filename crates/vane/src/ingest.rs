@@ -273,6 +273,11 @@ async fn ingest_file(
         "{} new, {} duplicates",
         total.new, total.duplicates
     ));
+    if !bar.is_hidden() {
+        // the finished bar leaves the cursor on its line; the summary on
+        // standard output starts a line of its own on a shared terminal
+        eprintln!();
+    }
     Ok(total)
 }
 
